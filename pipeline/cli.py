@@ -26,7 +26,7 @@ def cmd_read(args: argparse.Namespace) -> int:
 
 
 def cmd_process(args: argparse.Namespace) -> int:
-    from pipeline.outputs import process_to
+    from pipeline.batch import process_to
     from pipeline.process import ProcessOptions
 
     options = ProcessOptions(workflow=args.workflow, device=args.device, workers=args.workers,
