@@ -40,7 +40,8 @@ def cmd_process(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from samples.score import score_dirs, format_scores
 
-    print(format_scores(score_dirs(Path(args.truth), Path(args.pred))))
+    scores = score_dirs(Path(args.truth), Path(args.pred))
+    print(scores.model_dump_json(indent=2) if args.json else format_scores(scores, args.examples))
     return 0
 
 
@@ -89,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="score reports against ground truth")
     p.add_argument("--truth", required=True)
     p.add_argument("--pred", required=True)
+    p.add_argument("--json", action="store_true", help="print every count and mismatch as JSON")
+    p.add_argument("--examples", type=int, default=0, help="also list the first N mismatches")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("serve", help="poll a fax inbox on a schedule (Prefect flow.serve)")

@@ -25,3 +25,10 @@ def union(boxes: list[BBox]) -> BBox:
         max(b[2] for b in boxes),
         max(b[3] for b in boxes),
     )
+
+
+def pt_to_px(bbox: tuple[float, float, float, float], dpi: float) -> tuple[int, int, int, int]:
+    """Convert a box in PDF points to whole pixels of an image measured at ``dpi`` (square pixels)."""
+    s = dpi / POINTS_PER_INCH
+    x0, y0, x1, y1 = bbox
+    return (int(round(x0 * s)), int(round(y0 * s)), int(round(x1 * s)), int(round(y1 * s)))

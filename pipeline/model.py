@@ -236,6 +236,17 @@ class Problem(Model):
     requirement: str
     reason: str
     pages: list[int] = []
+    doc_id: str | None = PydField(None, description="The document the problem concerns, if one")
+    field: str | None = PydField(None, description="The field whose evidence shows the problem, if one")
+
+
+class MissingDocument(Model):
+    """Why one entry of ``missing_documents`` is there, for the people who must supply it."""
+
+    type: str = PydField(description="The type named in missing_documents")
+    requirement: str = PydField(description="The requirement as the checklist states it")
+    reason: str = PydField(description="Not in the packet, or why the documents present do not count")
+    pages: list[int] = []
 
 
 class ChecklistResult(Model):
@@ -245,6 +256,9 @@ class ChecklistResult(Model):
     missing_documents: list[str] = []
     problems: list[Problem] = []
     decided_by: str | None = PydField(None, description="manifest | caller | inferred | none")
+    reference_date: date | None = PydField(None, description="The date 'within N days' counts back from")
+    reference_date_source: str | None = PydField(None, description="Where the reference date came from")
+    missing_details: list[MissingDocument] = PydField([], description="One per missing_documents entry, same order")
 
 
 class Priority(Model):

@@ -1,0 +1,196 @@
+"""Building blocks the family extractors compose: the usual identity, provider and date fields."""
+
+from __future__ import annotations
+
+import re
+
+from extractors import normalize
+from extractors.fields import Reader, Value, date_parser, make_field, parse_name, parse_npi, read_codes
+from extractors.view import DocView, Evidence
+from pipeline.model import Field
+
+# "Jane Doe is a 63-year-old", "patient Jane Doe (DOB ...)", "RE: Jane Doe"
+_NAME = r"[A-Z][A-Za-z'\-]+(?:,\s+[A-Z][A-Za-z'\-]+(?:\s+[A-Z]\b\.?)?|(?:\s+[A-Z]\.?)?(?:\s+[A-Z][A-Za-z'\-]+){1,2})"
+_PROSE_PATIENT = re.compile(
+    r"(?:\b(?i:patient|pt|member|re|regarding|for)\b[:,]?\s+(?:(?i:mr|mrs|ms|miss)\.?\s+)?)(" + _NAME + ")"
+    r"|(" + _NAME + r")(?=,?\s+(?:is\s+an?\s+\d{1,3}[\s\-]*(?:year|yo)|\(?(?:DOB|born|date of birth)))")
+_SIGNED_BY = re.compile(
+    r"(?:electronically\s+signed\s+by|e-?signed\s+by|signed\s+by|digitally\s+signed\s+by|authenticated\s+by|/s/|"
+    r"dictated\s+by|authored\s+by|author|provider|physician|signed)\s*:?\s*(.+)", re.I)
+_CLOSINGS = re.compile(r"^\s*(sincerely|respectfully|regards|best regards|kind regards|thank you)\b", re.I)
+_NPI_ANY = re.compile(r"\bNPI\b\W{0,3}(\S+)", re.I)
+
+
+def patient_name(r: Reader) -> Field | None:
+    return (r.labelled("patient_name") or split_name(r) or name_after_for(r)
+            or r.search(_PROSE_PATIENT, _name_from_groups, group=1) or r.search(_PROSE_PATIENT, _name_from_groups, group=2))
+
+
+def _name_from_groups(text: str, ocr: bool) -> Value | None:
+    return parse_name(text, ocr)
+
+
+def provider_from_signature(r: Reader) -> Field | None:
+    """The author from "Electronically signed by Dr. X", "/s/ X", or the name under a closing."""
+    for seg in r.view.segments:
+        m = _SIGNED_BY.search(seg.text)
+        if m and re.match(r"(?:electronically|e-?signed|signed|digitally|authenticated|/s/|dictated|authored)", m.group(0), re.I):
+            value = parse_name(m.group(1), seg.ocr)
+            if value is not None:
+                ev = seg.evidence(m.start(1) + value.start, m.start(1) + value.end)
+                if ev:
+                    return make_field(value, ev, "pattern")
+    rows = r.view.rows
+    for i, row in enumerate(rows):
+        if row and _CLOSINGS.match(row[0].text):
+            for nxt in rows[i + 1:i + 5]:
+                seg = nxt[0]
+                value = parse_name(seg.text.lstrip("/s "), seg.ocr)
+                if value is not None:
+                    ev = seg.evidence(value.start, value.end)
+                    if ev:
+                        return make_field(value, ev, "pattern")
+    return None
+
+
+def ordering_provider(r: Reader, signature_fallback: bool = True) -> Field | None:
+    found = r.labelled("ordering_provider_name")
+    if found is None and signature_fallback:
+        found = provider_from_signature(r)
+    return found
+
+
+def ordering_npi(r: Reader) -> Field | None:
+    found = r.labelled("ordering_provider_npi")
+    if found is not None:
+        return found
+    # A lone NPI anywhere (not in a referred-to / radiologist section) is the orderer's.
+    npis = [item for item in r.labeled if item.key == "npi"]
+    if not npis:
+        return r.search(_NPI_ANY, parse_npi, group=1)
+    return None
+
+
+def dated(r: Reader, name: str) -> Field | None:
+    return r.labelled(name)
+
+
+def first_date_line(r: Reader, max_rows: int = 12) -> Field | None:
+    """A date standing alone near the top (a letter's date line)."""
+    parse = date_parser("any")
+    for row in r.view.rows[:max_rows]:
+        if len(row) > 2:
+            continue
+        for seg in row:
+            found = normalize.find_dates(seg.text)
+            if len(found) == 1 and len(seg.text) - len(found[0].text) <= 12:
+                value = parse(seg.text, seg.ocr)
+                ev = seg.evidence(value.start, value.end) if value else None
+                if value and ev:
+                    return make_field(value, ev, "pattern")
+    return None
+
+
+def codes(r: Reader, out: dict[str, Field], icd: bool = True, cpt: bool = True) -> None:
+    if icd and (f := read_codes(r.view, "icd10")):
+        out["icd10_codes"] = f
+    if cpt and (f := read_codes(r.view, "cpt")):
+        out["cpt_codes"] = f
+
+
+def put(out: dict[str, Field], name: str, f: Field | None) -> None:
+    if f is not None and name not in out:
+        out[name] = f
+
+
+def evidence_of(f: Field) -> Evidence:
+    return Evidence(f.page, f.bbox, f.confidence, f.text)
+
+
+# ----------------------------------------------------------------------------- payer names
+
+_PAYER_WORDS = re.compile(
+    r"\b(health|insurance|plan|mutual|benefits?|medicare|medicaid|blue|trust|alliance|assurance|healthcare|"
+    r"casualty|life|hmo|ppo|care)\b", re.I)
+_NOT_PAYER = re.compile(
+    r"\b(associates|clinic|physicians?|medical group|practice|specialty|imaging|radiology|laborator\w*|lab|hospital|"
+    r"center|centre|family|internal medicine|orthopedic|neurology|oncology|rheumatology|department|dept|utilization|"
+    r"management|review|appeals?|information|notice|request|form|letter|summary|explanation|statement|"
+    r"confidential|instructions?|policy|id|member|services?|customer|pharmacy|address)\b|\d", re.I)
+
+
+def _payer_value(text: str, ocr: bool) -> Value | None:
+    cut = re.split(r"\s*[,|\-\u2013]\s+|\s{2,}", text.strip())[0]
+    if not _PAYER_WORDS.search(cut) or _NOT_PAYER.search(cut) or not 1 <= len(cut.split()) <= 6:
+        return None
+    start = text.find(cut)
+    return Value(cut.strip(), start, start + len(cut.strip()))
+
+
+def payer_from_letterhead(r: Reader, max_rows: int = 8) -> Field | None:
+    """A payer letter or EOB names the payer in its letterhead, near the top."""
+    for row in r.view.rows[:max_rows]:
+        for seg in row:
+            value = _payer_value(seg.text, seg.ocr)
+            ev = seg.evidence(value.start, value.end) if value else None
+            if value and ev:
+                return make_field(value, ev, "pattern")
+    return None
+
+
+def payer_from_recipient(r: Reader) -> Field | None:
+    """A provider's letter to a payer: "To: Summit Health Plan, Appeals Department"."""
+    return r.labelled("payer_name", parser=_payer_value, keys=("role_recipient",))
+
+
+# ----------------------------------------------------------------------------- split names
+
+
+def split_name(r: Reader) -> Field | None:
+    """"Last Name: DOE" / "First Name: Jane" / "MI: A" printed as separate boxes."""
+    parts: dict[str, tuple[str, Evidence]] = {}
+    for item in r.labeled:
+        if item.key not in ("last_name", "first_name", "middle_initial") or item.key in parts:
+            continue
+        words = item.value_text.split()
+        if not words:
+            continue
+        word = words[0].strip(",.")
+        if item.key == "middle_initial":
+            if not re.fullmatch(r"[A-Za-z]", word):
+                continue
+        elif not re.fullmatch(r"[A-Za-z][A-Za-z'\-]+", word):
+            continue
+        ev = item.value_seg.evidence(item.value_start, item.value_start + len(words[0]))
+        if ev is not None:
+            parts[item.key] = (word, ev)
+    if "last_name" not in parts or "first_name" not in parts:
+        return None
+    names = [parts[k][0] for k in ("first_name", "middle_initial", "last_name") if k in parts]
+    value = normalize.person_name(" ".join(names))
+    if not value:
+        return None
+    evs = [parts[k][1] for k in ("first_name", "middle_initial", "last_name") if k in parts]
+    ev = evs[0]
+    for other in evs[1:]:
+        ev = ev.join(other)
+    return make_field(Value(value, 0, 0), ev, "inline")
+
+
+def name_after_for(r: Reader) -> Field | None:
+    """A fax cover's "Re: Prior authorization request for DOE, JANE A"."""
+    for item in r.labeled:
+        if item.key != "patient_name":
+            continue
+        text = item.value_text
+        m = re.search(r"\b(?:for|patient:?)\s+(.+)$", text)
+        if not m:
+            continue
+        value = parse_name(m.group(1), item.value_seg.ocr)
+        if value is None:
+            continue
+        offset = item.value_start + m.start(1)
+        ev = item.value_seg.evidence(offset + value.start, offset + value.end)
+        if ev:
+            return make_field(value, ev, "pattern")
+    return None

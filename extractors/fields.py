@@ -1,0 +1,423 @@
+"""Field readers shared by every document family: labelled values, codes, signatures, prose.
+
+Each ``read_*`` function looks at a ``DocView`` (and the labels found on it) and returns a
+``Field`` with evidence, or ``None`` when the document does not print that field.
+Confidence = mean OCR confidence of the words x how the value was found x validation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from extractors import normalize, validate
+from extractors.labels import Labeled, find_labeled
+from extractors.view import DocView, Evidence, Segment
+from pipeline.model import Field, Page
+
+PLACEMENT_WEIGHT = {"inline": 0.97, "right": 0.95, "below": 0.9, "layout": 0.9, "pattern": 0.8, "fallback": 0.6}
+INVALID_WEIGHT = 0.5
+REPAIRED_WEIGHT = 0.85
+
+
+@dataclass
+class Value:
+    """A parsed value and where in the text it was found."""
+
+    value: str | int | bool | list[str]
+    start: int
+    end: int
+    valid: bool = True
+    reason: str | None = None
+    repaired: bool = False
+
+
+Parser = Callable[[str, bool], "Value | None"]  # (text, ocr) -> Value
+
+
+def make_field(value: Value, evidence: Evidence, placement: str, label_evidence: Evidence | None = None) -> Field:
+    weight = PLACEMENT_WEIGHT.get(placement, 0.8)
+    if not value.valid:
+        weight *= INVALID_WEIGHT
+    elif value.repaired:
+        weight *= REPAIRED_WEIGHT
+    ev = label_evidence.join(evidence) if label_evidence is not None else evidence
+    conf = max(0.0, min(1.0, evidence.confidence * weight))
+    return Field(value=value.value, confidence=round(conf, 3), page=ev.page,
+                 bbox=tuple(round(c, 2) for c in ev.bbox), text=ev.text, valid=value.valid, reason=value.reason)
+
+
+# ----------------------------------------------------------------------------- value parsers
+
+_NAME_STOP = re.compile(
+    r"\(|\d|;|:|\||\b(?:(?i:DOB|D\.O\.B|Date|NPI|MRN|Phone|Fax|Sex|Age|Member|ID|born)|is|was|a|an|who|presents|for|with|"
+    r"and|at|on|of|to|in|has|had)\b")
+_NAME_BAD_WORDS = {
+    "clinic", "hospital", "medical", "center", "centre", "health", "healthcare", "insurance", "group", "llc", "inc",
+    "associates", "imaging", "radiology", "laboratory", "labs", "lab", "plan", "care", "services", "department",
+    "information", "provider", "physician", "patient", "name", "signature", "date", "the", "unknown", "none", "n/a",
+    "request", "authorization", "prior", "form", "report", "note", "letter", "summary", "order", "referral",
+    "diagnosis", "history", "assessment", "plan", "results", "result", "mri", "ct", "pet", "x-ray", "member",
+    "education", "preparing", "your", "visit", "records", "confirmation", "appointment", "instructions", "self",
+    "blue", "cross", "shield", "aetna", "cigna", "humana", "united", "medicare", "medicaid", "partners", "practice",
+    "family", "internal", "medicine", "orthopedics", "oncology", "cardiology", "neurology", "university", "street",
+    "suite", "road", "avenue", "office", "fax", "phone", "cover", "sheet", "to", "from", "pages", "approved", "denied",
+}
+
+
+def parse_name(text: str, ocr: bool = False) -> Value | None:
+    stop = _NAME_STOP.search(text)
+    cut = text[: stop.start()] if stop else text
+    cut = cut.strip(" ,:-")
+    if not cut:
+        return None
+    words = cut.split()
+    printed = [w for w in words if normalize._cred_key(w) not in normalize.CREDENTIALS
+               and normalize._cred_key(w) not in normalize.TITLES]
+    if not printed or any(not (w[0].isupper()) for w in printed if w[0].isalpha()):
+        return None
+    value = normalize.person_name(cut)
+    if not value:
+        return None
+    parts = value.split()
+    if not 2 <= len(parts) <= 5 or any(p.lower().strip(".,") in _NAME_BAD_WORDS for p in parts):
+        return None
+    if sum(len(p) > 1 for p in parts) < 2:
+        return None
+    return Value(value, text.find(cut), text.find(cut) + len(cut))
+
+
+def date_parser(kind: str) -> Parser:
+    def parse(text: str, ocr: bool = False) -> Value | None:
+        found = normalize.find_dates(text, kind)
+        if not found:
+            return None
+        d = found[0]
+        verdict = validate.check_date(d, kind)
+        return Value(verdict.value or d.value.isoformat(), d.start, d.end, verdict.valid, verdict.reason)
+
+    return parse
+
+
+_NPI_RE = re.compile(r"(?<![\w])[0-9OoIlSB|]{10}(?![\w])")
+_NPI_DIGITS_RE = re.compile(r"(?<![\w])\d{10}(?![\w])")
+
+
+def parse_npi(text: str, ocr: bool = False) -> Value | None:
+    m = (_NPI_RE if ocr else _NPI_DIGITS_RE).search(text)
+    if not m or sum(c.isdigit() for c in m.group(0)) < 7:
+        return None
+    v = validate.check_npi(m.group(0), ocr)
+    return Value(v.value or m.group(0), m.start(), m.end(), v.valid, v.reason, v.repaired)
+
+
+_ID_TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/]*$")
+
+
+def id_parser(need_digit: bool = True, min_len: int = 3) -> Parser:
+    def parse(text: str, ocr: bool = False) -> Value | None:
+        tokens = list(re.finditer(r"\S+", text))
+        while tokens and tokens[0].group(0) in ("on", "file", "is", "was", "of", "the", "number", "no.", "#", ":"):
+            tokens.pop(0)
+        picked = []
+        for m in tokens:
+            tok = m.group(0).strip(".,;:()")
+            if not tok or not _ID_TOKEN.match(tok):
+                break
+            has_digit = any(c.isdigit() for c in tok)
+            if not has_digit and not (tok.isupper() and (not picked or len(tok) <= 4)):
+                break
+            if picked and not has_digit and not picked[-1][0].group(0)[-1].isdigit() and len(tok) > 4:
+                break
+            picked.append((m, tok))
+            if len(picked) >= 4:
+                break
+        while picked and not any(c.isdigit() for c in picked[-1][1]) and len(picked) > 1:
+            picked.pop()  # "W123 456 PPO" -> stop before the trailing word
+        if not picked:
+            return None
+        raw = "".join(tok for _, tok in picked)
+        if len(raw) < min_len or (need_digit and not any(c.isdigit() for c in raw)):
+            return None
+        v = validate.repair_id(raw, ocr)
+        return Value(v.value or raw, picked[0][0].start(), picked[-1][0].end(), True, None, v.repaired)
+
+    return parse
+
+
+def parse_phone(text: str, ocr: bool = False) -> Value | None:
+    m = normalize.PHONE_RE.search(text)
+    if not m:
+        return None
+    v = validate.check_phone(m.group(0))
+    return Value(v.value or "", m.start(), m.end(), v.valid, v.reason)
+
+
+def parse_page_count(text: str, ocr: bool = False) -> Value | None:
+    m = re.search(r"(?<!\d)(\d{1,3})(?:\s*(?:of|/)\s*(\d{1,3}))?(?!\d)", text)
+    if m:
+        n = int(m.group(2) or m.group(1))
+        return Value(n, m.start(), m.end()) if 0 < n < 500 else None
+    m = re.search(r"\b(" + "|".join(normalize.WORD_NUMBERS) + r")\b", text, re.I)
+    if m:
+        return Value(normalize.WORD_NUMBERS[m.group(1).lower()], m.start(), m.end())
+    return None
+
+
+def parse_determination(text: str, ocr: bool = False) -> Value | None:
+    value = normalize.determination(text)
+    return Value(value, 0, len(text.rstrip())) if value else None
+
+
+_PAYER_STOP = re.compile(r"\s{2,}|\b(?:phone|fax|member|group|id|policy|address|tel)\b|[|;]", re.I)
+
+
+def parse_payer(text: str, ocr: bool = False) -> Value | None:
+    stop = _PAYER_STOP.search(text)
+    cut = (text[: stop.start()] if stop else text).strip(" ,:-")
+    if not re.search(r"[A-Za-z]{2}", cut) or len(cut.split()) > 8 or re.fullmatch(r"[\d\W]+", cut):
+        return None
+    if cut.lower() in ("yes", "no", "none", "n/a", "self", "primary", "secondary", "commercial"):
+        return None
+    if re.search(r"\b(information|details|section|verification|type|name)\b", cut, re.I):
+        return None
+    return Value(cut, text.find(cut), text.find(cut) + len(cut))
+
+
+FIELD_PARSERS: dict[str, Parser] = {
+    "patient_name": parse_name,
+    "ordering_provider_name": parse_name,
+    "patient_dob": date_parser("dob"),
+    "service_date": date_parser("any"),
+    "document_date": date_parser("any"),
+    "member_id": id_parser(need_digit=True, min_len=4),
+    "group_number": id_parser(need_digit=False, min_len=2),
+    "auth_number": id_parser(need_digit=True, min_len=4),
+    "ordering_provider_npi": parse_npi,
+    "fax_from": parse_phone,
+    "fax_to": parse_phone,
+    "page_count": parse_page_count,
+    "determination": parse_determination,
+    "payer_name": parse_payer,
+}
+
+# Generic labels take their field from the role of their section.
+GENERIC = {
+    ("name", "patient"): "patient_name",
+    ("name", None): "patient_name",
+    ("name", "ordering"): "ordering_provider_name",
+    ("npi", "ordering"): "ordering_provider_npi",
+    ("npi", None): "ordering_provider_npi",
+    ("npi", "patient"): "ordering_provider_npi",
+    ("npi", "sender"): "ordering_provider_npi",
+    ("npi", "recipient"): "ordering_provider_npi",
+    ("fax", "sender"): "fax_from",
+    ("fax", "recipient"): "fax_to",
+}
+# (field, label key) pairs that are weaker than a specific label for the same field
+WEAK_SOURCES = {("patient_name", "name"), ("ordering_provider_npi", "npi"), ("patient_name", "patient_name:weak")}
+
+
+def field_of(item: Labeled) -> str | None:
+    if item.key in FIELD_PARSERS:
+        return item.key
+    return GENERIC.get((item.key, item.role))
+
+
+class Reader:
+    """Labelled values of one document, parsed per field; built once per document."""
+
+    def __init__(self, view: DocView):
+        self.view = view
+        self.labeled = find_labeled(view)
+
+    def labelled(self, name: str, parser: Parser | None = None, keys: tuple[str, ...] | None = None) -> Field | None:
+        """The first parseable labelled value for ``name`` (specific labels before generic ones)."""
+        parser = parser or FIELD_PARSERS[name]
+        best: tuple[int, Field] | None = None
+        for item in self.labeled:
+            if (item.key not in keys) if keys is not None else (field_of(item) != name):
+                continue
+            rank = 1 if item.key in ("name", "npi") else 0
+            if best is not None and best[0] <= rank:
+                continue
+            value = parser(item.value_text, item.value_seg.ocr)
+            if value is None:
+                continue
+            ev = item.value_seg.evidence(item.value_start + value.start, item.value_start + value.end)
+            if ev is None:
+                continue
+            label_ev = item.label_seg.evidence(item.label_start, item.label_end) if item.placement == "inline" else None
+            best = (rank, make_field(value, ev, item.placement, label_ev))
+            if rank == 0:
+                break
+        return best[1] if best else None
+
+    def search(self, pattern: re.Pattern[str], parser: Parser, group: int | str = 0,
+               segments: list[Segment] | None = None, placement: str = "pattern") -> Field | None:
+        """First match of ``pattern`` in any segment whose ``group`` parses."""
+        for seg in segments if segments is not None else self.view.segments:
+            for m in pattern.finditer(seg.text):
+                text = m.group(group)
+                if text is None:
+                    continue
+                value = parser(text, seg.ocr)
+                if value is None:
+                    continue
+                offset = m.start(group)
+                ev = seg.evidence(offset + value.start, offset + value.end)
+                if ev is not None:
+                    return make_field(value, ev, placement)
+        return None
+
+
+# ----------------------------------------------------------------------------- codes
+
+_ICD_RE = re.compile(r"(?<![\w.\-/])([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?|[A-Z][0-9][0-9A-Z][0-9][0-9A-Z]{0,3})(?![\w\-/])")
+_ICD_OCR_RE = re.compile(r"(?<![\w.\-/])([A-Z1l0-9][0-9OISlB][0-9A-Z](?:[.,][0-9A-Z]{1,4})?)(?![\w\-/])")
+_ICD_CONTEXT = re.compile(r"icd|diagnos|\bdx\b|assessment|impression|indication|problem|condition|reason", re.I)
+_ICD_STRICT = re.compile(r"icd|\bdx\b|diagnos|codes?\b", re.I)
+_CPT_RE = re.compile(r"(?<![\w.\-/$])(\d{5}|\d{4}[FTU]|[A-V]\d{4})(?![\w\-/]|\.\d)")
+_CPT_OCR_RE = re.compile(r"(?<![\w.\-/$])([0-9OISB]{5}|[A-V][0-9OISB]{4})(?![\w\-/]|\.\d)")
+_CPT_CONTEXT = re.compile(r"cpt|hcpcs|procedure|proc\.? code|service code|code\(s\)|codes?:|billing code|j-?code|drug code|"
+                          r"requested service|service requested|^\s*services?\s*:|^\s*codes?\s*$", re.I)
+_STATE_ZIP = re.compile(r"\b[A-Z]{2},?\s*$")
+_NOT_CODE_NEAR = re.compile(r"(?:zip|phone|fax|tel|npi|id|member|group|claim|auth|ref|case|#|policy|account|mrn|suite|ste)\W*$", re.I)
+
+
+def _context_rows(view: DocView, pattern: re.Pattern[str], reach: int = 6) -> set[int]:
+    """Rows that carry a code context word, and the rows right below them (a code list)."""
+    rows: set[int] = set()
+    for r, row in enumerate(view.rows):
+        if any(pattern.search(s.text) for s in row):
+            rows.update(range(r, min(r + reach + 1, len(view.rows))))
+    return rows
+
+
+def read_codes(view: DocView, kind: str) -> Field | None:
+    """All ICD-10-CM (``kind="icd10"``) or CPT/HCPCS (``kind="cpt"``) codes, deduplicated in order."""
+    context_re = _ICD_CONTEXT if kind == "icd10" else _CPT_CONTEXT
+    rows = _context_rows(view, context_re, reach=8 if kind == "icd10" else 6)
+    values: list[str] = []
+    evidences: list[Evidence] = []
+    invalid: list[str] = []
+    for seg in view.segments:
+        in_context = seg.row in rows
+        if kind == "icd10":
+            patterns = [_ICD_OCR_RE] if seg.ocr else [_ICD_RE]
+        else:
+            patterns = [_CPT_OCR_RE] if seg.ocr else [_CPT_RE]
+        for pattern in patterns:
+            for m in pattern.finditer(seg.text):
+                raw = m.group(1)
+                before = seg.text[: m.start(1)]
+                if kind == "icd10":
+                    dotted = "." in raw or "," in raw
+                    if not dotted and re.fullmatch(r"[A-V]\d{4}", raw):
+                        continue  # a HCPCS code, not an undotted ICD-10 code
+                    if not dotted and not in_context and not re.search(r"\($", before.rstrip()[-1:] or ""):
+                        continue
+                    if raw[0].isdigit() and not (seg.ocr and _ICD_STRICT.search(seg.text)):
+                        continue
+                    verdict = validate.check_icd10(raw.replace(",", "."), seg.ocr)
+                else:
+                    if not in_context and not before.rstrip().endswith("("):
+                        continue
+                    if raw.isdigit() and (_STATE_ZIP.search(before) or _NOT_CODE_NEAR.search(before)):
+                        continue
+                    verdict = validate.check_cpt(raw, seg.ocr)
+                if not verdict.valid or verdict.value is None:
+                    if in_context:
+                        invalid.append(verdict.reason or raw)
+                    continue
+                ev = seg.evidence(m.start(1), m.end(1))
+                if ev is None:
+                    continue
+                if verdict.value not in values:
+                    values.append(verdict.value)
+                    evidences.append(ev)
+    if not values:
+        return None
+    first = evidences[0]
+    same_page = [e for e in evidences if e.page == first.page]
+    ev = Evidence(first.page, first.bbox, sum(e.confidence for e in evidences) / len(evidences),
+                  " ".join(e.text for e in evidences))
+    if len(same_page) > 1:
+        from pipeline.geometry import union
+
+        ev.bbox = union([e.bbox for e in same_page])
+    return make_field(Value(normalize.dedupe(values), 0, 0), ev, "inline")
+
+
+# ----------------------------------------------------------------------------- signatures
+
+_SIGNED_CUES = re.compile(
+    r"(/s/\s*\S+|electronically\s+signed|e-?signed\s+by|digitally\s+signed|signed\s+electronically|"
+    r"signed\s+by\s*:?\s*\S+|authenticated\s+by)", re.I)
+_SIGNATURE_LABEL = re.compile(r"\b(signature|signed)\b\s*(?:of\s+[\w\s/']{0,30}?)?(?:[:\-]|$)", re.I)
+_UNSIGNED = re.compile(r"(not\s+signed|unsigned|signature\s+(?:missing|required|pending))", re.I)
+_BLANK_VALUE = re.compile(r"^[\s_\.\-]*$|^\s*(?:date|print|printed|name|x)\b", re.I)
+
+
+def read_signature(view: DocView) -> Field | None:
+    """True when the document is signed: an ink/electronic mark from layout, "/s/", "Electronically
+    signed by", or a name written after a "Signature:" label; False when it has a signature line
+    that is blank; None when it has neither."""
+    for page in view.pages:
+        for mark in page.signatures:
+            return Field(value=True, confidence=0.9, page=page.page, bbox=mark.bbox, text=mark.text or f"{mark.kind} signature")
+    for seg in view.segments:
+        m = _SIGNED_CUES.search(seg.text)
+        if m and not _UNSIGNED.search(seg.text):
+            ev = seg.evidence(m.start(), len(seg.text))
+            if ev:
+                return make_field(Value(True, 0, 0), ev, "inline")
+    blank: Evidence | None = None
+    for seg in view.segments:
+        m = _SIGNATURE_LABEL.search(seg.text)
+        if not m:
+            continue
+        after = seg.text[m.end():]
+        label_ev = seg.evidence(m.start(), m.end())
+        if label_ev is None:
+            continue
+        if _UNSIGNED.search(seg.text):
+            blank = blank or label_ev
+            continue
+        if after.strip() and not _BLANK_VALUE.match(after) and parse_name(after.strip(" :"), seg.ocr):
+            ev = seg.evidence(m.start(), len(seg.text))
+            return make_field(Value(True, 0, 0), ev or label_ev, "inline")
+        right = view.right_of(seg)
+        if not after.strip() and right is not None and parse_name(right.text, right.ocr) and \
+                not _SIGNATURE_LABEL.search(right.text):
+            ev = right.evidence(0, len(right.text))
+            return make_field(Value(True, 0, 0), label_ev.join(ev), "right")
+        dated = _signature_date(view, seg)
+        if dated is True:
+            return make_field(Value(True, 0, 0), label_ev, "fallback")
+        blank = blank or label_ev
+    if blank is not None:
+        return make_field(Value(False, 0, 0), blank, "fallback")
+    return None
+
+
+def _signature_date(view: DocView, seg: Segment) -> bool | None:
+    """The "Date:" next to a signature line: filled in (True), left blank (False), or absent (None)."""
+    for row in view.rows[seg.row:seg.row + 3]:
+        for other in row:
+            if other.page != seg.page:
+                return None
+            m = re.search(r"\bdate\b\s*(?:signed)?\s*:?\s*(.*)", other.text, re.I)
+            if not m:
+                continue
+            rest = m.group(1)
+            if normalize.find_dates(rest):
+                return True
+            if re.match(r"^[_\s]*$", rest):
+                return False
+    return None
+
+
+def page_of(view: DocView, number: int) -> Page | None:
+    return view.page(number)

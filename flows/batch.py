@@ -1,0 +1,44 @@
+"""The batch flow: every packet of a source (folder or s3:// prefix) into reports."""
+
+from __future__ import annotations
+
+import logging
+
+from prefect import flow
+from prefect.runtime import flow_run
+
+from flows.artifacts import publish
+from flows.runner import run_packets
+from flows.tasks import list_packets, write_summary
+from pipeline.batch import BatchSettings, Job, build_settings
+from pipeline.process import ProcessOptions
+
+log = logging.getLogger("intakeiq.flows")
+
+
+def settings_for(source: str, out: str, workflow: str | None, store_url: str | None, **batch) -> BatchSettings:
+    """Built when the flow starts: environment (S3, store URL) is read now, not at import."""
+    options = ProcessOptions(workflow=workflow, progress=False)
+    return build_settings(source, out, options, store_url=store_url, run_id=flow_run.get_id() or None, **batch)
+
+
+def finish(jobs: list[Job], title: str) -> list[dict]:
+    publish(jobs, title)
+    errors = [job for job in jobs if job.state == "error"]
+    if errors:
+        raise RuntimeError(f"{len(errors)} of {len(jobs)} packets hit storage errors and were released for the "
+                           f"next run: {', '.join(job.packet_id for job in errors)}")
+    return [{"packet_id": job.packet_id, "state": job.state, "status": job.report.status if job.report else None,
+             "report": job.report_uri} for job in jobs]
+
+
+@flow(name="process-batch", persist_result=False)
+def process_batch(source: str, out: str, workflow: str | None = None, dask_address: str | None = None,
+                  store_url: str | None = None, redo: bool = False, local_workers: int = 2) -> list[dict]:
+    """Process every packet in ``source`` into ``out``; packets already done are skipped
+    (``redo=True`` processes them again)."""
+    settings = settings_for(source, out, workflow, store_url, redo=redo)
+    refs = list_packets(settings)
+    jobs = run_packets(settings, refs, dask_address, local_workers)
+    write_summary(settings, jobs)
+    return finish(jobs, "process-batch")

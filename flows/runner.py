@@ -1,0 +1,58 @@
+"""Run the per-packet task chains on a task runner chosen when the flow starts.
+
+With a Dask scheduler address the chains run on that cluster (``prefect-dask``); otherwise on a
+local thread pool. The runner belongs to the ``process-packets`` subflow, so the parent flow can
+pick it from its own parameters (a flow's task runner is otherwise fixed where it is defined).
+"""
+
+from __future__ import annotations
+
+from prefect import flow
+from prefect.futures import PrefectFuture
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from flows.tasks import PACKET_STEPS, claim_packet, release_claim
+from pipeline.batch import BatchSettings, Job
+from pipeline.storage import PacketRef
+
+
+def task_runner(dask_address: str | None, local_workers: int = 2):
+    if dask_address:
+        from prefect_dask import DaskTaskRunner
+
+        return DaskTaskRunner(address=dask_address)
+    return ThreadPoolTaskRunner(max_workers=local_workers)
+
+
+@flow(name="process-packets", persist_result=False)
+def process_packets(settings: BatchSettings, refs: list[PacketRef]) -> list[Job]:
+    """Submit claim -> fetch -> analyze -> write -> complete -> archive for every packet."""
+    chains = [submit_chain(settings, ref) for ref in refs]
+    return [collect(settings, ref, chain) for ref, chain in zip(refs, chains)]
+
+
+def submit_chain(settings: BatchSettings, ref: PacketRef) -> list[PrefectFuture]:
+    futures = [claim_packet.submit(settings, ref)]
+    for step in PACKET_STEPS:
+        futures.append(step.submit(settings, futures[-1]))
+    return futures
+
+
+def collect(settings: BatchSettings, ref: PacketRef, chain: list[PrefectFuture]) -> Job:
+    """The packet's final job; when a step failed for good, release its claim and say why."""
+    job = Job(ref=ref, state="claimed")
+    for future in chain:
+        future.wait()
+        if not future.state.is_completed():
+            message = (future.state.message or future.state.name or "failed")[:200]
+            return release_claim(settings, job, f"{future.state.name}: {message}")
+        job = future.result()
+    return job
+
+
+def run_packets(settings: BatchSettings, refs: list[PacketRef], dask_address: str | None,
+                local_workers: int = 2) -> list[Job]:
+    if not refs:
+        return []
+    runner = task_runner(dask_address, local_workers)
+    return process_packets.with_options(task_runner=runner)(settings, refs)

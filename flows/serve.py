@@ -1,0 +1,14 @@
+"""``intakeiq serve``: run the fax-inbox flow every ``interval`` seconds (Prefect ``flow.serve``).
+
+Uses the Prefect API named by PREFECT_API_URL, or Prefect's ephemeral local API when unset.
+"""
+
+from __future__ import annotations
+
+from flows.inbox import fax_inbox
+
+
+def serve(inbox: str, out: str, interval: int = 60, settle_seconds: float = 10.0) -> None:
+    """Blocks: polls ``inbox`` on an interval until interrupted."""
+    fax_inbox.serve(name="fax-inbox", interval=interval,
+                    parameters={"inbox": str(inbox), "out": str(out), "settle_seconds": settle_seconds})

@@ -1,0 +1,150 @@
+"""Metrics for page classification and packet splitting, shared by training and the baseline.
+
+Records are the cached page rows of ``models.train`` (one dict per page: ``packet_id``,
+``page``, ``rendering``, ``type``, ``layout``, ``doc``, ``lines``, ``features``, ...).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Callable, Iterable, Sequence
+
+from models.labels import LABELS
+from pipeline.model import Line, Page, PagePrediction
+from pipeline.split import SplitOptions, split_documents
+
+RENDERINGS = ("born_digital", "scanned", "fax", "photo", "mixed")
+
+
+def record_page(rec: dict) -> Page:
+    """A ``Page`` holding only what the splitter reads (lines in reading order)."""
+    return Page(
+        page=int(rec["page"]),
+        width=float(rec.get("width", 612.0)),
+        height=float(rec.get("height", 792.0)),
+        method=rec.get("method", "text_layer"),
+        lines=[Line(text=t, bbox=(0.0, 0.0, 0.0, 0.0)) for t in rec["lines"]],
+    )
+
+
+def accuracy_by_rendering(records: Sequence[dict], predicted: Sequence[str]) -> dict[str, dict]:
+    """Page-type accuracy overall and per packet rendering: {"overall": {"n":..., "accuracy":...}, ...}."""
+    hits: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for rec, pred in zip(records, predicted):
+        for group in ("overall", rec["rendering"]):
+            hits[group][0] += int(pred == rec["type"])
+            hits[group][1] += 1
+    return {g: {"n": n, "accuracy": round(h / n, 4)} for g, (h, n) in hits.items() if n}
+
+
+def per_class(records: Sequence[dict], predicted: Sequence[str]) -> dict[str, dict]:
+    """Precision, recall, F1 and support per label (labels absent from both are left out)."""
+    tp: dict[str, int] = defaultdict(int)
+    fp: dict[str, int] = defaultdict(int)
+    fn: dict[str, int] = defaultdict(int)
+    for rec, pred in zip(records, predicted):
+        if pred == rec["type"]:
+            tp[pred] += 1
+        else:
+            fp[pred] += 1
+            fn[rec["type"]] += 1
+    out = {}
+    for label in LABELS:
+        support = tp[label] + fn[label]
+        if support == 0 and fp[label] == 0:
+            continue
+        p = tp[label] / (tp[label] + fp[label]) if tp[label] + fp[label] else 0.0
+        r = tp[label] / support if support else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        out[label] = {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "support": support}
+    return out
+
+
+def by_packet(records: Iterable[dict]) -> dict[str, list[dict]]:
+    packets: dict[str, list[dict]] = defaultdict(list)
+    for rec in records:
+        packets[rec["packet_id"]].append(rec)
+    return {k: sorted(v, key=lambda r: r["page"]) for k, v in packets.items()}
+
+
+def boundary_scores(
+    records: Sequence[dict],
+    predictions: Sequence[PagePrediction],
+    options: SplitOptions = SplitOptions(),
+) -> dict[str, dict]:
+    """Split boundary precision/recall/F1 (a boundary: a page > 1 that starts a document) and
+    page-type accuracy after splitting (each page takes its document's type), per rendering."""
+    pred_of = {(r["packet_id"], r["page"]): p for r, p in zip(records, predictions)}
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # tp, fp, fn
+    for packet_id, recs in by_packet(records).items():
+        pages = [record_page(r) for r in recs]
+        docs = split_documents(packet_id, pages, [pred_of[(packet_id, r["page"])] for r in recs], options)
+        predicted = {d.pages[0] for d in docs} - {recs[0]["page"]}
+        truth = {r["page"] for prev, r in zip(recs, recs[1:]) if r["doc"] != prev["doc"]}
+        for group in ("overall", recs[0]["rendering"]):
+            counts[group][0] += len(predicted & truth)
+            counts[group][1] += len(predicted - truth)
+            counts[group][2] += len(truth - predicted)
+    out = {}
+    for group, (tp, fp, fn) in counts.items():
+        p = tp / (tp + fp) if tp + fp else 1.0
+        r = tp / (tp + fn) if tp + fn else 1.0
+        out[group] = {"precision": round(p, 4), "recall": round(r, 4),
+                      "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0, "boundaries": tp + fn}
+    return out
+
+
+def expected_calibration_error(confidences: Sequence[float], correct: Sequence[bool], bins: int = 10) -> float:
+    """Mean |accuracy - confidence| over equal-width confidence bins, weighted by bin size."""
+    total = len(confidences)
+    if not total:
+        return 0.0
+    ece = 0.0
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        idx = [i for i, c in enumerate(confidences) if (lo < c <= hi) or (b == 0 and c == 0)]
+        if idx:
+            acc = sum(correct[i] for i in idx) / len(idx)
+            conf = sum(confidences[i] for i in idx) / len(idx)
+            ece += len(idx) / total * abs(acc - conf)
+    return round(ece, 4)
+
+
+def report(
+    name: str,
+    records: Sequence[dict],
+    predict: Callable[[Sequence[dict]], list[PagePrediction]],
+    held_out_layouts: set[str],
+) -> dict:
+    """All metrics of one model on evaluation records: held-out layouts, all pages, splitting."""
+    predictions = predict(records)
+    types = [p.type for p in predictions]
+    held = [i for i, r in enumerate(records) if r["layout"] in held_out_layouts]
+    held_recs = [records[i] for i in held]
+    held_types = [types[i] for i in held]
+    confs = [p.confidence for p in predictions]
+    correct = [t == r["type"] for t, r in zip(types, records)]
+    return {
+        "model": name,
+        "held_out_layouts": {
+            "accuracy": accuracy_by_rendering(held_recs, held_types),
+            "per_class": per_class(held_recs, held_types),
+        },
+        "all_eval_pages": {
+            "accuracy": accuracy_by_rendering(records, types),
+            "per_class": per_class(records, types),
+        },
+        "split": boundary_scores(records, predictions),
+        "calibration": {
+            "ece_all": expected_calibration_error(confs, correct),
+            "ece_held_out": expected_calibration_error([confs[i] for i in held], [correct[i] for i in held]),
+            "mean_confidence_when_wrong": round(
+                sum(c for c, ok in zip(confs, correct) if not ok) / max(1, correct.count(False)), 4
+            ),
+        },
+    }
+
+
+def log_loss(probs: Sequence[Sequence[float]], labels: Sequence[int]) -> float:
+    return -sum(math.log(max(p[y], 1e-12)) for p, y in zip(probs, labels)) / max(1, len(labels))

@@ -1,0 +1,409 @@
+"""Train the page classifier, leave-layout-out, and write weights, calibration and metrics.
+
+    python -m models.train --seed 7
+
+Steps (each cached under ``--cache`` so a second run is quick):
+
+1. generate training and evaluation packets with ``samples.generate`` (two generator seeds);
+2. read every page with the real reader (``pipeline.read``: text layer or OCR) and cache the
+   page texts as JSONL keyed by the generator seed and count;
+3. hold out one layout family per document type (truth ``layout``: "<type>/<family>"), chosen by
+   the seed: their pages are never trained on; born-digital training texts get a copy with
+   synthetic OCR noise;
+4. run the frozen lower encoder layers once, then fine-tune the top layer + head;
+5. fit the temperature on calibration packets (a share of the training packets, never trained on);
+6. score the transformer and the TF-IDF baseline on the evaluation packets: page-type accuracy on
+   the held-out layouts per rendering, split boundary F1, calibration error;
+7. write ``models/weights/page_classifier.safetensors``, ``page_classifier.json`` and
+   ``models/weights/metrics.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Sequence
+
+from pydantic import Field as PydField
+
+from models.labels import LABEL_INDEX, LABELS
+from pipeline.model import Model, PagePrediction
+
+log = logging.getLogger("intakeiq.train")
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_CACHE = Path(os.environ.get("INTAKEIQ_CACHE", Path.home() / ".cache" / "intakeiq")) / "train"
+
+
+class TrainOptions(Model):
+    """Settings of one training run."""
+
+    seed: int = PydField(7, description="Seeds the generator, the held-out layout choice, noise and training")
+    n_train: int = PydField(90, ge=10, description="Training packets to generate")
+    n_eval: int = PydField(40, ge=5, description="Evaluation packets to generate (another generator seed)")
+    calibration_share: float = PydField(0.2, gt=0, lt=1, description="Share of training packets kept for calibration")
+    cache: str = PydField(str(DEFAULT_CACHE), description="Folder for generated packets and page-text JSONL")
+    out: str = PydField(str(REPO / "models" / "weights"), description="Where weights and metrics are written")
+    num_layers: int = PydField(4, ge=2, le=6, description="Encoder layers used (of MiniLM's 6)")
+    trainable_layers: int = PydField(1, ge=1, le=2, description="Top encoder layers fine-tuned")
+    max_length: int = PydField(128, ge=32, le=512, description="Tokens read per page")
+    epochs: int = PydField(6, ge=1, description="Passes over the training pages")
+    batch_size: int = PydField(32, ge=4)
+    lr: float = PydField(2e-4, gt=0, description="Learning rate of the encoder layer (head: 10x)")
+    noise_copies: int = PydField(1, ge=0, description="OCR-noise copies of each text-layer training page")
+    workers: int | None = PydField(None, description="OCR workers while reading; default one per core")
+    max_ocr_train_packets: int | None = PydField(
+        16, description="Scanned/fax training packets read with OCR (the rest are skipped: OCR is slow); None: all"
+    )
+    threads: int | None = PydField(None, description="torch CPU threads")
+
+
+# --------------------------------------------------------------------------- data
+
+
+def generate(seed: int, n: int, cache: Path) -> Path:
+    out = cache / f"gen-seed{seed}-n{n}"
+    if (out / "truth").is_dir() and len(list((out / "truth").glob("*.json"))) >= n:
+        return out
+    log.info("generating %d packets with seed %d", n, seed)
+    subprocess.run([sys.executable, "-m", "samples.generate", "--n", str(n), "--seed", str(seed), "--out", str(out)],
+                   check=True, cwd=REPO)
+    return out
+
+
+def _packet_path(gen: Path, truth: dict) -> Path:
+    return gen / "packets" / truth["source"]
+
+
+OCR_RENDERINGS = ("scanned", "fax")
+
+
+def read_packets(gen: Path, cache_file: Path, workers: int | None, max_ocr_packets: int | None = None) -> list[dict]:
+    """Page rows for the packets under ``gen``, read with the real reader; cached as JSONL.
+
+    ``max_ocr_packets`` caps the scanned and fax packets read (OCR is slow on a small CPU); the
+    first ones in packet order are kept, so a run is reproducible."""
+    from models.classifier import layout_features, page_text
+    from pipeline.load import load_packet
+    from pipeline.read import ReadOptions, read_pages
+
+    done: dict[str, list[dict]] = {}
+    if cache_file.exists():
+        for line in cache_file.read_text().splitlines():
+            row = json.loads(line)
+            done.setdefault(row["packet_id"], []).append(row)
+    truths = [json.loads(p.read_text()) for p in sorted((gen / "truth").glob("*.json"))]
+    if max_ocr_packets is not None:
+        ocr = [t["packet_id"] for t in truths if t["rendering"] in OCR_RENDERINGS][max_ocr_packets:]
+        truths = [t for t in truths if t["packet_id"] not in set(ocr)]
+    with cache_file.open("a") as sink:
+        for n, truth in enumerate(truths, start=1):
+            if truth["packet_id"] in done:
+                continue
+            t0 = time.perf_counter()
+            packet = load_packet(_packet_path(gen, truth))
+            if packet.error is not None:
+                log.warning("packet %s failed to load: %s", truth["packet_id"], packet.error.code)
+                done[truth["packet_id"]] = []
+                continue
+            pages = list(read_pages(packet, ReadOptions(workers=workers)))
+            truth_pages = {p["page"]: p for p in truth["pages"]}
+            rows = []
+            for page in pages:
+                tp = truth_pages.get(page.page)
+                if tp is None:
+                    continue
+                rows.append({
+                    "packet_id": truth["packet_id"], "seed": truth.get("seed"), "page": page.page,
+                    "rendering": truth["rendering"], "method": page.method, "type": tp["type"],
+                    "layout": tp["layout"], "doc": tp["doc"], "width": page.width, "height": page.height,
+                    "lines": [line.text for line in page.lines], "text": page_text(page),
+                    "features": layout_features(page), "error": page.error.code if page.error else None,
+                })
+            for row in rows:
+                sink.write(json.dumps(row) + "\n")
+            sink.flush()
+            done[truth["packet_id"]] = rows
+            log.info("read %s (%d/%d): %d pages in %.1fs", truth["packet_id"], n, len(truths), len(rows),
+                     time.perf_counter() - t0)
+    return [row for rows in done.values() for row in rows]
+
+
+_OCR_SWAPS = [("l", "1"), ("O", "0"), ("o", "0"), ("I", "l"), ("S", "5"), ("B", "8"), ("rn", "m"), ("m", "rn"),
+              ("e", "c"), ("a", "o"), ("h", "b"), (".", ","), (":", ";"), ("cl", "d"), ("t", "f")]
+
+
+def ocr_noise(text: str, rng: random.Random, rate: float = 0.04) -> str:
+    """Text as a poor scan reads it: swapped look-alike characters, dropped or split words, lost lines."""
+    lines = []
+    for line in text.split("\n"):
+        if rng.random() < 0.05:
+            continue
+        words = []
+        for word in line.split(" "):
+            r = rng.random()
+            if r < rate * 0.5:
+                continue
+            if r < rate:
+                cut = rng.randrange(1, max(2, len(word)))
+                word = word[:cut] + " " + word[cut:]
+            for a, b in _OCR_SWAPS:
+                if a in word and rng.random() < rate:
+                    word = word.replace(a, b, 1)
+            words.append(word)
+        lines.append(" ".join(words))
+    return "\n".join(lines)
+
+
+def choose_held_out(records: Sequence[dict], seed: int) -> set[str]:
+    """One layout family per document type that has at least two, chosen by the seed."""
+    families: dict[str, set[str]] = {}
+    for rec in records:
+        families.setdefault(rec["type"], set()).add(rec["layout"])
+    rng = random.Random(seed)
+    return {rng.choice(sorted(fams)) for _, fams in sorted(families.items()) if len(fams) >= 2}
+
+
+# --------------------------------------------------------------------------- model training
+
+
+def _encode(tokenizer, texts: Sequence[str], max_length: int) -> list[list[int]]:
+    return tokenizer(list(texts), truncation=True, max_length=max_length)["input_ids"]
+
+
+def _batch(ids: Sequence[list[int]], pad: int):
+    import torch
+
+    width = max(len(x) for x in ids)
+    t = torch.full((len(ids), width), pad, dtype=torch.long)
+    mask = torch.zeros((len(ids), width), dtype=torch.long)
+    for row, x in enumerate(ids):
+        t[row, : len(x)] = torch.tensor(x)
+        mask[row, : len(x)] = 1
+    return t, mask
+
+
+def frozen_states(net, tokenizer, texts: Sequence[str], max_length: int, batch_size: int = 64) -> list:
+    """Hidden states after the frozen layers, one (tokens, hidden) fp16 tensor per text."""
+    import torch
+
+    ids = _encode(tokenizer, texts, max_length)
+    order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+    out: list = [None] * len(ids)
+    with torch.inference_mode():
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            t, mask = _batch([ids[i] for i in idx], tokenizer.pad_token_id)
+            hidden = net.frozen(t, mask)
+            for row, i in enumerate(idx):
+                out[i] = hidden[row, : len(ids[i])].to(torch.float16).clone()
+    return out
+
+
+def _stack(states: Sequence, feats: Sequence[Sequence[float]]):
+    import torch
+
+    width = max(s.shape[0] for s in states)
+    hidden = torch.zeros((len(states), width, states[0].shape[1]))
+    mask = torch.zeros((len(states), width), dtype=torch.long)
+    for row, s in enumerate(states):
+        hidden[row, : s.shape[0]] = s.float()
+        mask[row, : s.shape[0]] = 1
+    return hidden, mask, torch.tensor([list(f) for f in feats], dtype=torch.float32)
+
+
+def top_logits(net, states: Sequence, feats: Sequence[Sequence[float]], batch_size: int = 64):
+    import torch
+
+    net.eval()
+    order = sorted(range(len(states)), key=lambda i: states[i].shape[0])
+    out = torch.zeros((len(states), len(LABELS)))
+    with torch.inference_mode():
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            hidden, mask, f = _stack([states[i] for i in idx], [feats[i] for i in idx])
+            out[torch.tensor(idx)] = net.top(hidden, mask, f)
+    return out
+
+
+def train_top(net, states: Sequence, feats: Sequence, labels: Sequence[int], options: TrainOptions) -> list[float]:
+    """Fine-tune the top layer(s) and the head on cached frozen states; returns the loss per epoch."""
+    import torch
+
+    torch.manual_seed(options.seed)
+    rng = random.Random(options.seed)
+    head = [p for n, p in net.named_parameters() if p.requires_grad and n.startswith("head.")]
+    body = [p for n, p in net.named_parameters() if p.requires_grad and not n.startswith("head.")]
+    optim = torch.optim.AdamW([{"params": body, "lr": options.lr}, {"params": head, "lr": options.lr * 10}],
+                              weight_decay=0.01)
+    steps = options.epochs * ((len(states) + options.batch_size - 1) // options.batch_size)
+    sched = torch.optim.lr_scheduler.OneCycleLR(optim, max_lr=[options.lr, options.lr * 10], total_steps=steps,
+                                                pct_start=0.1)
+    loss_fn = torch.nn.CrossEntropyLoss(label_smoothing=0.05)
+    # batches of similar length: shuffle, then sort within chunks of 8 batches
+    losses = []
+    for epoch in range(options.epochs):
+        net.train()
+        idx = list(range(len(states)))
+        rng.shuffle(idx)
+        chunk = options.batch_size * 8
+        idx = [i for c in range(0, len(idx), chunk) for i in sorted(idx[c : c + chunk], key=lambda j: states[j].shape[0])]
+        batches = [idx[s : s + options.batch_size] for s in range(0, len(idx), options.batch_size)]
+        rng.shuffle(batches)
+        total = 0.0
+        for b in batches:
+            hidden, mask, f = _stack([states[i] for i in b], [feats[i] for i in b])
+            loss = loss_fn(net.top(hidden, mask, f), torch.tensor([labels[i] for i in b]))
+            optim.zero_grad()
+            loss.backward()
+            optim.step()
+            sched.step()
+            total += loss.item() * len(b)
+        losses.append(round(total / len(states), 4))
+        log.info("epoch %d: loss %.4f", epoch + 1, losses[-1])
+    net.eval()
+    return losses
+
+
+def fit_temperature(logits, labels: Sequence[int]) -> float:
+    """The temperature minimising the calibration pages' negative log-likelihood."""
+    import torch
+
+    y = torch.tensor(list(labels))
+    log_t = torch.zeros(1, requires_grad=True)
+    optim = torch.optim.LBFGS([log_t], lr=0.1, max_iter=200)
+
+    def closure():
+        optim.zero_grad()
+        loss = torch.nn.functional.cross_entropy(logits / log_t.exp(), y)
+        loss.backward()
+        return loss
+
+    optim.step(closure)
+    return round(float(log_t.exp()), 4)
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def run(options: TrainOptions) -> dict:
+    import torch
+    from safetensors.torch import save_file
+
+    from models.baseline import TfidfBaseline
+    from models.classifier import FEATURE_NAMES, META_FILE, WEIGHTS_FILE, build_network, load_tokenizer
+    from models.evaluate import report
+
+    started = time.perf_counter()
+    if options.threads:
+        torch.set_num_threads(options.threads)
+    cache = Path(options.cache)
+    cache.mkdir(parents=True, exist_ok=True)
+    eval_seed = options.seed + 1000
+    train_gen = generate(options.seed, options.n_train, cache)
+    eval_gen = generate(eval_seed, options.n_eval, cache)
+    t_read = time.perf_counter()
+    train_rows = read_packets(train_gen, cache / f"pages-seed{options.seed}-n{options.n_train}.jsonl", options.workers,
+                              options.max_ocr_train_packets)
+    eval_rows = read_packets(eval_gen, cache / f"pages-seed{eval_seed}-n{options.n_eval}.jsonl", options.workers)
+    read_s = time.perf_counter() - t_read
+    train_rows = [r for r in train_rows if r["type"] in LABEL_INDEX and not r["error"]]
+    eval_rows = [r for r in eval_rows if r["type"] in LABEL_INDEX]
+
+    held_out = choose_held_out(train_rows + eval_rows, options.seed)
+    rng = random.Random(options.seed)
+    packets = sorted({r["packet_id"] for r in train_rows})
+    calib_packets = set(rng.sample(packets, max(1, int(len(packets) * options.calibration_share))))
+    fit_rows = [r for r in train_rows if r["layout"] not in held_out and r["packet_id"] not in calib_packets]
+    calib_rows = [r for r in train_rows if r["layout"] not in held_out and r["packet_id"] in calib_packets]
+    texts, feats, labels = [], [], []
+    for r in fit_rows:
+        texts.append(r["text"]), feats.append(r["features"]), labels.append(LABEL_INDEX[r["type"]])
+        if r["method"] == "text_layer" and r["text"]:
+            for _ in range(options.noise_copies):
+                f = list(r["features"])
+                f[FEATURE_NAMES.index("is_ocr")] = 1.0
+                texts.append(ocr_noise(r["text"], rng)), feats.append(f), labels.append(LABEL_INDEX[r["type"]])
+    log.info("pages: %d fit (+noise: %d texts), %d calibration, %d eval; %d layouts held out",
+             len(fit_rows), len(texts), len(calib_rows), len(eval_rows), len(held_out))
+
+    meta = {"name": "page-classifier.v1", "labels": list(LABELS), "features": list(FEATURE_NAMES),
+            "num_layers": options.num_layers, "trainable_layers": options.trainable_layers,
+            "max_length": options.max_length, "dropout": 0.1}
+    torch.manual_seed(options.seed)
+    net = build_network(meta)
+    tokenizer = load_tokenizer()
+    t_train = time.perf_counter()
+    states = frozen_states(net, tokenizer, texts, options.max_length)
+    losses = train_top(net, states, feats, labels, options)
+    calib_logits = top_logits(net, frozen_states(net, tokenizer, [r["text"] for r in calib_rows], options.max_length),
+                              [r["features"] for r in calib_rows])
+    temperature = fit_temperature(calib_logits, [LABEL_INDEX[r["type"]] for r in calib_rows])
+    train_s = time.perf_counter() - t_train
+    meta["temperature"] = temperature
+
+    def transformer_predict(rows: Sequence[dict]) -> list[PagePrediction]:
+        logits = top_logits(net, frozen_states(net, tokenizer, [r["text"] for r in rows], options.max_length),
+                            [r["features"] for r in rows])
+        probs = torch.softmax(logits / temperature, dim=1)
+        conf, best = probs.max(dim=1)
+        out = [PagePrediction(type=LABELS[int(b)], confidence=round(float(c), 4)) for b, c in zip(best, conf)]
+        return [p if r["lines"] and not r["error"] else PagePrediction(type="other", confidence=0.0)
+                for p, r in zip(out, rows)]
+
+    t_base = time.perf_counter()
+    baseline = TfidfBaseline(options.seed).fit(texts, [LABELS[y] for y in labels])
+    baseline_s = time.perf_counter() - t_base
+
+    metrics = {
+        "options": options.model_dump(),
+        "data": {"train_packets": options.n_train, "eval_packets": options.n_eval, "fit_pages": len(fit_rows),
+                 "fit_texts_with_noise": len(texts), "calibration_pages": len(calib_rows),
+                 "eval_pages": len(eval_rows), "held_out_layouts": sorted(held_out),
+                 "eval_pages_held_out": sum(r["layout"] in held_out for r in eval_rows)},
+        "timing_s": {"read_pages": round(read_s, 1), "train_transformer": round(train_s, 1),
+                     "train_baseline": round(baseline_s, 1)},
+        "loss_per_epoch": losses,
+        "temperature": temperature,
+        "transformer": report("transformer", eval_rows, transformer_predict, held_out),
+        "baseline": report("tfidf_logreg", eval_rows, lambda rows: baseline.predict_texts([r["text"] for r in rows]),
+                           held_out),
+    }
+    out = Path(options.out)
+    out.mkdir(parents=True, exist_ok=True)
+    save_file(net.trained_state(), str(out / WEIGHTS_FILE), metadata={"name": meta["name"]})
+    (out / META_FILE).write_text(json.dumps(meta, indent=2) + "\n")
+    metrics["timing_s"]["total"] = round(time.perf_counter() - started, 1)
+    (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+    return metrics
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Train the page classifier (leave-layout-out) and its baseline.")
+    for name, field in TrainOptions.model_fields.items():
+        kind = {int: int, float: float, str: str}.get(field.annotation, str)  # type: ignore[arg-type]
+        if field.annotation == (int | None):
+            kind = int
+        parser.add_argument(f"--{name.replace('_', '-')}", type=kind, default=field.default, help=field.description)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    metrics = run(TrainOptions(**vars(args)))
+    summary = {
+        "held_out_accuracy": {k: v["accuracy"] for k, v in metrics["transformer"]["held_out_layouts"]["accuracy"].items()},
+        "boundary_f1": {k: v["f1"] for k, v in metrics["transformer"]["split"].items()},
+        "baseline_held_out_accuracy": {k: v["accuracy"]
+                                       for k, v in metrics["baseline"]["held_out_layouts"]["accuracy"].items()},
+        "timing_s": metrics["timing_s"],
+    }
+    print(json.dumps(summary, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""Checkboxes: small square outlines on the image (checked when inked inside) and box glyphs in text."""
+
+from __future__ import annotations
+
+import re
+
+import cv2
+import numpy as np
+
+from pipeline.model import BBox, Checkbox, Word
+from pipeline.layout.options import LayoutOptions
+from pipeline.layout.raster import Raster
+
+CHECKED_GLYPHS = {"☒", "☑", "■", "▣", "✔", "✓", "✗", "✘", "[x]", "[X]", "[✓]", "[✔]", "(x)", "(X)", "|x|", "|X|"}
+UNCHECKED_GLYPHS = {"☐", "□", "❑", "❒", "[]", "[ ]", "( )"}
+_GLYPH_PREFIX = re.compile(r"^(\[[xX✓✔ ]?\]|[☒☑☐□■▣❑❒])(.*)$")
+
+
+def _side_coverage(strip: np.ndarray, axis: int) -> float:
+    """Share of positions along a side strip that hold ink."""
+    return float((strip.max(axis=axis) > 0).mean()) if strip.size else 0.0
+
+
+def _is_box(patch: np.ndarray) -> tuple[bool, float]:
+    """Whether an ink patch (its bounding box) is a square outline, and its inner fill ratio."""
+    h, w = patch.shape
+    t = max(1, int(round(min(h, w) * 0.18)))
+    sides = (
+        _side_coverage(patch[:t, :], 0),
+        _side_coverage(patch[-t:, :], 0),
+        _side_coverage(patch[:, :t], 1),
+        _side_coverage(patch[:, -t:], 1),
+    )
+    if min(sides) < 0.9:
+        return False, 0.0
+    inner = patch[t + 1 : h - t - 1, t + 1 : w - t - 1]
+    if inner.size == 0:
+        return False, 0.0
+    return True, float((inner > 0).mean())
+
+
+def _overlap_share(a: BBox, b: BBox) -> float:
+    """Share of ``a`` covered by ``b``."""
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    area = max(1e-6, (a[2] - a[0]) * (a[3] - a[1]))
+    return ix * iy / area
+
+
+def _label(box: BBox, words: list[Word], boxes: list[BBox], em: float) -> str:
+    """Words right of the box on its row (or left of it when nothing is right), up to a wide gap."""
+    cy = (box[1] + box[3]) / 2
+    size = box[3] - box[1]
+    row = [
+        w
+        for w in words
+        if w.bbox[1] - 0.3 * size <= cy <= w.bbox[3] + 0.3 * size and _overlap_share(w.bbox, box) < 0.3
+    ]
+    right = sorted((w for w in row if w.bbox[0] >= box[2] - 1), key=lambda w: w.bbox[0])
+    picked: list[Word] = []
+    edge = box[2]
+    limit = max(3 * size, 1.5 * em)
+    for w in right:
+        if w.bbox[0] - edge > limit:
+            break
+        if any(b[0] >= edge - 1 and b[2] <= w.bbox[0] + 1 for b in boxes if b != box and abs((b[1] + b[3]) / 2 - cy) < size):
+            break  # another checkbox sits in between
+        if _is_glyph(w.text):
+            break
+        picked.append(w)
+        edge = w.bbox[2]
+        limit = 1.2 * em
+    if not picked:
+        left = sorted((w for w in row if w.bbox[2] <= box[0] + 1), key=lambda w: -w.bbox[2])
+        if left and box[0] - left[0].bbox[2] <= max(2 * size, 1.2 * em) and not _is_glyph(left[0].text):
+            picked = [left[0]]
+    return " ".join(w.text for w in picked).strip(" :")
+
+
+def _is_glyph(text: str) -> bool:
+    return text in CHECKED_GLYPHS or text in UNCHECKED_GLYPHS or bool(_GLYPH_PREFIX.match(text) and len(text) <= 3)
+
+
+def drawn_boxes(raster: Raster, options: LayoutOptions) -> list[tuple[BBox, bool]]:
+    """Square outlines drawn on the page, each with whether it is checked."""
+    em = raster.em_px
+    lo = max(4, int(options.checkbox_min_em * em))
+    hi = max(lo + 2, int(options.checkbox_max_em * em))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(raster.ink, connectivity=8)
+    found: list[tuple[BBox, bool]] = []
+    for i in range(1, count):
+        x, y, w, h, area = (int(v) for v in stats[i])
+        if not (lo <= w <= hi and lo <= h <= hi) or not 0.75 <= w / h <= 1.33:
+            continue
+        is_box, fill = _is_box(raster.ink[y : y + h, x : x + w])
+        if not is_box:
+            continue
+        if fill > 0.85:
+            # A solid square: a filled box ("■") when it is not a blot bigger than text.
+            if h > 1.3 * em:
+                continue
+        found.append((raster.to_pt((x, y, x + w, y + h)), fill >= options.checked_fill))
+    return found
+
+
+def glyph_boxes(words: list[Word]) -> list[tuple[BBox, bool, Word]]:
+    """Checkbox glyphs written as text: "☒", "[X]", "☐", "[ ]"."""
+    out: list[tuple[BBox, bool, Word]] = []
+    for w in words:
+        text = w.text.strip()
+        if text in CHECKED_GLYPHS or text in UNCHECKED_GLYPHS:
+            out.append((w.bbox, text in CHECKED_GLYPHS, w))
+            continue
+        m = _GLYPH_PREFIX.match(text)
+        if m and m.group(2) and m.group(2)[0].isalpha():
+            glyph = m.group(1)
+            x0, y0, x1, y1 = w.bbox
+            cut = x0 + (x1 - x0) * len(glyph) / len(text)
+            out.append(((x0, y0, round(cut, 2), y1), glyph in CHECKED_GLYPHS or glyph in {"[x]", "[X]", "[✓]", "[✔]"}, w))
+    return out
+
+
+def find_checkboxes(words: list[Word], raster: Raster, options: LayoutOptions) -> list[Checkbox]:
+    drawn = drawn_boxes(raster, options)
+    glyphs = glyph_boxes(words)
+    boxes: list[tuple[BBox, bool, str | None]] = [(b, c, None) for b, c in drawn]
+    for b, checked, word in glyphs:
+        if any(_overlap_share(b, d) > 0.3 or _overlap_share(d, b) > 0.3 for d, _ in drawn):
+            continue
+        rest = word.text[len(_GLYPH_PREFIX.match(word.text).group(1)) :] if _GLYPH_PREFIX.match(word.text) else ""
+        boxes.append((b, checked, rest.strip() or None))
+    all_boxes = [b for b, _, _ in boxes]
+    em = raster.em_pt
+    result = []
+    for b, checked, inline_label in sorted(boxes, key=lambda t: (round(t[0][1] / max(em, 1)), t[0][0])):
+        label = _label(b, words, all_boxes, em)
+        if inline_label:
+            label = (inline_label + " " + label).strip()
+        result.append(Checkbox(bbox=b, checked=checked, label=label))
+    return result

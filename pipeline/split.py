@@ -1,0 +1,237 @@
+"""Split a packet's pages into documents from page types and boundary cues.
+
+A new document starts at a page when (strongest first):
+
+1. the page continues the previous one by its own page numbers ("Page 2 of 3" after
+   "Page 1 of 3") or says "continued": never a new document, whatever the page types say;
+2. the page says it is a first page ("Page 1 of N"), or a fax header's page numbers restart;
+3. the predicted page type changes;
+4. the page names another patient (name or date of birth) or another document date than the
+   previous page of the same type, or opens with another title;
+5. the type is one that is always a single page (a fax cover sheet).
+
+Otherwise the page continues the current document. The document type is the confidence-weighted
+vote of its pages; its confidence the mean (or min) of its pages' confidences.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from typing import Literal
+
+from pydantic import Field as PydField
+
+from pipeline.model import Document, Model, Page, PagePrediction
+
+_PAGE_OF = re.compile(r"\b(?:page|pg\.?|p\.)\s*0*(\d{1,3})\s*(?:of|/)\s*0*(\d{1,3})\b", re.I)
+_FAX_HINT = re.compile(r"\bfax\b|\bfrom\b|\bto:|\d{3}[\s.\-)]{1,2}\d{3}[\s.\-]\d{4}|\b\d{1,2}:\d{2}\b", re.I)
+_CONTINUED = re.compile(r"\(?\bcontinued\b(?!\s+on)|\bcont(?:'|’)?d\b|continuation", re.I)
+_PATIENT = re.compile(
+    r"\b(?:patient(?:\s+full)?(?:\s+name)?|member(?:\s+name)?|pt\.?(?:\s+name)?|name)\s*[:#]\s*"
+    r"([A-Za-z][A-Za-z'\-.]+(?:,?\s+[A-Za-z][A-Za-z'\-.]*){1,3})",
+    re.I,
+)
+_DOB = re.compile(r"\b(?:dob|d\.o\.b\.?|date\s+of\s+birth|birth\s*date)\s*[:#]?\s*(.{6,20})", re.I)
+_DOC_DATE = re.compile(
+    r"\b(?:date\s+of\s+service|dos|service\s+date|visit\s+date|date\s+of\s+visit|encounter\s+date|"
+    r"exam\s+date|date\s+of\s+exam|report\s+date|date\s+reported|collection\s+date|collected|"
+    r"note\s+date|letter\s+date|date\s+of\s+letter|date\s+signed|order\s+date|date\s+ordered|referral\s+date|"
+    r"date\s+of\s+request|request\s+date|date\s+submitted|reported|resulted|final\s+report|"
+    r"registration\s+date|today's\s+date|statement\s+date|date\s+processed|discharge\s+date|date)\s*[:#]\s*(.{6,20})",
+    re.I,
+)
+_NAME_STOP = {"dob", "date", "sex", "mrn", "id", "member", "birth", "gender", "age", "phone", "account"}
+
+
+class SplitOptions(Model):
+    """Settings of the split stage."""
+
+    confidence: Literal["mean", "min"] = PydField("mean", description="Document confidence from its pages' confidences")
+    use_page_numbers: bool = PydField(True, description="Use 'Page k of N' and fax header page numbers")
+    use_identity: bool = PydField(True, description="Split where the patient name or date of birth changes")
+    use_dates: bool = PydField(True, description="Split where the document date changes between pages of one type")
+    use_titles: bool = PydField(True, description="Split where a page of the same type opens with another title")
+    title_similarity: float = PydField(0.6, ge=0, le=1, description="Titles less similar than this are different")
+    single_page_types: list[str] = PydField(["fax_cover_sheet"], description="Types that never span pages")
+
+
+@dataclass(frozen=True)
+class PageCues:
+    """What one page says about where it sits in its document."""
+
+    page_of: tuple[int, int] | None  # the document's own "Page k of N"
+    fax_page: tuple[int, int | None] | None  # the fax header's page number (and total)
+    continued: bool
+    patient: str | None
+    dob: str | None
+    doc_date: str | None
+    title: str | None
+
+
+def _lines(page: Page) -> list[str]:
+    return [line.text.strip() for line in page.lines if line.text.strip()]
+
+
+def _is_fax_header(line: str) -> bool:
+    return bool(_PAGE_OF.search(line) or re.search(r"\bp\.?\s*\d{1,3}\b", line, re.I)) and len(
+        _FAX_HINT.findall(line)
+    ) >= 2
+
+
+def _fax_page(line: str) -> tuple[int, int | None] | None:
+    m = _PAGE_OF.search(line)
+    if m:
+        return int(m.group(1)), int(m.group(2))
+    m = re.search(r"\b(?:p|pg|page)\.?\s*0*(\d{1,3})\b", line, re.I)
+    return (int(m.group(1)), None) if m else None
+
+
+def _date_value(text: str, kind: str) -> str | None:
+    from extractors.normalize import parse_date
+
+    parsed = parse_date(text, kind=kind)
+    return parsed.value.isoformat() if parsed else None
+
+
+def _name_key(raw: str) -> str | None:
+    words = []
+    for word in re.split(r"[\s,]+", raw):
+        clean = re.sub(r"[^a-z]", "", word.lower())
+        if clean in _NAME_STOP:
+            break
+        if len(clean) > 1:
+            words.append(clean)
+    return " ".join(sorted(words)) if len(words) >= 2 else None
+
+
+def _title(lines: list[str]) -> str | None:
+    """The first line that reads like a title: short, mostly letters, no field label."""
+    for line in lines[:4]:
+        letters = sum(ch.isalpha() for ch in line)
+        if 4 <= len(line) <= 60 and letters >= 0.7 * len(line.replace(" ", "")) and ":" not in line:
+            if line.upper() == line:  # titles are printed in capitals
+                return re.sub(r"\s+", " ", line.lower())
+    return None
+
+
+def page_cues(page: Page) -> PageCues:
+    lines = _lines(page)
+    edge = set(range(min(3, len(lines)))) | set(range(max(0, len(lines) - 3), len(lines)))
+    header_idx = {i for i in edge if _is_fax_header(lines[i])}
+    body = [line for i, line in enumerate(lines) if i not in header_idx]
+    fax_page = next((_fax_page(lines[i]) for i in sorted(header_idx)), None)
+    page_of = None
+    for line in body:
+        m = _PAGE_OF.search(line)
+        if m and 0 < int(m.group(1)) <= int(m.group(2)):
+            page_of = (int(m.group(1)), int(m.group(2)))
+            break
+    text = "\n".join(body)
+    patient = next((k for m in _PATIENT.finditer(text) if (k := _name_key(m.group(1)))), None)
+    dob = next((d for m in _DOB.finditer(text) if (d := _date_value(m.group(1), "dob"))), None)
+    doc_date = None
+    for m in _DOC_DATE.finditer(text):
+        if re.match(r"\s*of\s+birth", text[m.start() + 4 : m.start() + 14], re.I):
+            continue
+        if (value := _date_value(m.group(1), "any")) and value != dob:
+            doc_date = value
+            break
+    return PageCues(
+        page_of=page_of,
+        fax_page=fax_page,
+        continued=any(_CONTINUED.search(line) for line in body[:6]),
+        patient=patient,
+        dob=dob,
+        doc_date=doc_date,
+        title=_title(body),
+    )
+
+
+def _differs(a: str | None, b: str | None, threshold: float = 0.85) -> bool:
+    return a is not None and b is not None and SequenceMatcher(None, a, b).ratio() < threshold
+
+
+def starts_document(
+    prev: PageCues, doc: PageCues, cur: PageCues, prev_type: str, cur_type: str, options: SplitOptions
+) -> bool:
+    """Whether ``cur`` opens a new document after page ``prev`` of the document summed up in ``doc``."""
+    if options.use_page_numbers and cur.page_of and prev.page_of:
+        (pk, pn), (ck, cn) = prev.page_of, cur.page_of
+        if cn == pn and ck == pk + 1:
+            return False
+    if options.use_page_numbers and cur.page_of and cur.page_of[0] == 1:
+        return True
+    if options.use_page_numbers and cur.fax_page and prev.fax_page and cur.fax_page[0] <= prev.fax_page[0]:
+        return True  # a new transmission
+    if cur_type != prev_type:
+        if cur.continued or (options.use_page_numbers and cur.page_of and cur.page_of[0] > 1 and not prev.page_of):
+            return False  # the page says it continues; trust that over the type
+        return True
+    if cur_type in options.single_page_types:
+        return True
+    if options.use_page_numbers and cur.page_of and cur.page_of[0] > 1:
+        return False  # "Page 3 of 4" after a page without numbers: still a continuation
+    if options.use_identity and (_differs(doc.patient, cur.patient) or _differs(doc.dob, cur.dob, 1.0)):
+        return True
+    if options.use_dates and _differs(doc.doc_date, cur.doc_date, 1.0):
+        return True
+    if options.use_titles and not cur.continued and _differs(doc.title, cur.title, options.title_similarity):
+        return True
+    return False
+
+
+def _fill(doc: PageCues | None, page: PageCues) -> PageCues:
+    """The document's cues so far: the first value any of its pages gave."""
+    if doc is None:
+        return page
+    return PageCues(
+        page_of=doc.page_of,
+        fax_page=doc.fax_page,
+        continued=doc.continued,
+        patient=doc.patient or page.patient,
+        dob=doc.dob or page.dob,
+        doc_date=doc.doc_date or page.doc_date,
+        title=doc.title or page.title,
+    )
+
+
+def split_documents(
+    packet_id: str, pages: list[Page], predictions: list[PagePrediction], options: SplitOptions = SplitOptions()
+) -> list[Document]:
+    """Documents over ``pages`` (in order), typed by ``predictions`` (one per page); fields empty."""
+    if len(pages) != len(predictions):
+        raise ValueError(f"split_documents got {len(pages)} pages but {len(predictions)} predictions")
+    groups: list[list[int]] = []
+    prev_cues: PageCues | None = None
+    doc_cues: PageCues | None = None
+    for i, page in enumerate(pages):
+        cues = page_cues(page)
+        new = prev_cues is None or doc_cues is None or starts_document(
+            prev_cues, doc_cues, cues, predictions[i - 1].type, predictions[i].type, options
+        )
+        if new:
+            groups.append([i])
+            doc_cues = cues
+        else:
+            groups[-1].append(i)
+            doc_cues = _fill(doc_cues, cues)
+        prev_cues = cues
+    documents = []
+    for n, group in enumerate(groups, start=1):
+        votes: dict[str, float] = {}
+        for i in group:
+            votes[predictions[i].type] = votes.get(predictions[i].type, 0.0) + max(predictions[i].confidence, 1e-6)
+        doc_type = max(votes, key=lambda t: votes[t])
+        confs = [predictions[i].confidence for i in group]
+        confidence = min(confs) if options.confidence == "min" else sum(confs) / len(confs)
+        documents.append(
+            Document(
+                doc_id=f"{packet_id}-d{n}",
+                type=doc_type,  # type: ignore[arg-type]
+                confidence=round(confidence, 4),
+                pages=[pages[i].page for i in group],
+            )
+        )
+    return documents

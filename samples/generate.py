@@ -1,0 +1,472 @@
+"""Synthetic intake packets with ground truth.
+
+    python -m samples.generate --n 24 --seed 2026 --out samples
+
+writes ``OUT/packets/<packet>`` (a PDF, a TIFF, a JPEG or a folder) and ``OUT/truth/<packet_id>.json``
+(format in ``samples/README.md``). The same ``--n``/``--seed`` give the same files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from multiprocessing import Pool
+from pathlib import Path
+
+from samples import documents as D
+from samples.content import IMAGING, INFUSION, REFERRALS, ContentFactory, make_auth_number, make_claim_number
+from samples.layouts import pick_family, render_pages
+from samples.layouts.cards import back as card_back, front as card_front
+from samples.render import PageSpec, build_pdf, fax_header, fax_tiff, pdf_bytes, photo_jpeg, scanned_pdf
+from samples.truth import evaluate, infer_workflow, printed_service_date
+
+# The packet plan cycles through these so that a modest n covers every checklist, outcome and rendering.
+WORKFLOW_CYCLE = ["prior_auth_imaging", "prior_auth_infusion", "specialist_referral", "appeal",
+                  "payer_correspondence", "prior_auth_imaging", None, "prior_auth_infusion", "specialist_referral",
+                  "appeal", "prior_auth_imaging", "payer_correspondence"]
+RENDER_CYCLE = ["born_digital", "fax", "scanned", "born_digital", "fax", "folder", "scanned", "fax", "born_digital",
+                "scanned", "fax", "born_digital", "folder"]
+DEFECTS = {
+    "prior_auth_imaging": ["missing_clinical_note", "clinical_note_too_old", "bad_npi_check_digit",
+                           "unsigned_request", "other_patient_document", "missing_member_id", "missing_request"],
+    "prior_auth_infusion": ["missing_lab_result", "lab_result_too_old", "clinical_note_too_old",
+                            "missing_medical_necessity_letter", "missing_insurance_card", "unsigned_request",
+                            "bad_npi_check_digit", "other_patient_document", "missing_request"],
+    "specialist_referral": ["missing_patient_registration", "missing_insurance_card", "unsigned_consent_form",
+                            "missing_consent_form", "unsigned_referral_order", "other_patient_document",
+                            "missing_member_id", "missing_referral_order"],
+    "appeal": ["missing_medical_necessity_letter", "missing_clinical_note", "missing_auth_number", "missing_member_id",
+               "other_patient_document"],
+    "payer_correspondence": ["missing_member_id", "missing_auth_number"],
+}
+NEEDS_REVIEW_KINDS = ["notes_and_labs", "registration_bundle", "records_request", "dme_request", "card_photo"]
+
+
+@dataclass
+class Doc:
+    content: D.DocContent
+    family: str
+    pages: list[PageSpec] = field(default_factory=list)
+    card_imgs: tuple = ()
+
+
+@dataclass
+class Plan:
+    index: int
+    packet_id: str
+    seed: int
+    workflow: str | None
+    defect: str | None
+    rendering: str
+    review_kind: str = ""
+
+
+def plan_packets(n: int, seed: int) -> list[Plan]:
+    plans = []
+    counters: dict[str | None, int] = {}
+    for i in range(n):
+        wf = WORKFLOW_CYCLE[i % len(WORKFLOW_CYCLE)]
+        k = counters.get(wf, 0)
+        counters[wf] = k + 1
+        rng = random.Random(seed * 100003 + i)
+        defect = None
+        review_kind = ""
+        if wf is None:
+            review_kind = NEEDS_REVIEW_KINDS[(k + seed) % len(NEEDS_REVIEW_KINDS)]
+        elif (k + seed) % 2 == 1:
+            opts = DEFECTS[wf]
+            defect = opts[(k // 2 + seed) % len(opts)]
+        rendering = RENDER_CYCLE[(i + seed) % len(RENDER_CYCLE)]
+        if review_kind == "card_photo":
+            rendering = "photo"
+        plans.append(Plan(i, f"PKT-{i + 1:04d}", rng.randint(0, 2**31 - 1), wf, defect, rendering, review_kind))
+    return plans
+
+
+# --------------------------------------------------------------------------- composing documents
+
+
+def _case(plan: Plan, cf: ContentFactory) -> D.Case:
+    rng = cf.rng
+    received = date(2026, 11, 2) + timedelta(days=rng.randint(0, 27))
+    payer = cf.payer()
+    p1 = cf.patient("p1", payer, received)
+    p2 = cf.patient("p2", payer, received)
+    wf = plan.workflow
+    scenario: object
+    drug = ""
+    if wf == "prior_auth_infusion":
+        scenario = rng.choice(INFUSION)
+        cpts = [scenario.jcode] + ([scenario.admin_cpt] if rng.random() < 0.5 else [])
+        icds = list(scenario.icds)
+        drug = scenario.drug
+        spec = rng.choice(["Rheumatology", "Hematology/Oncology", "Gastroenterology", "Neurology"])
+    elif wf == "specialist_referral" or (wf is None and plan.review_kind != "dme_request"):
+        scenario = rng.choice(REFERRALS)
+        cpts, icds = list(scenario.cpts), list(scenario.icds)
+        spec = "Family Medicine"
+    else:
+        scenario = rng.choice(IMAGING)
+        cpts = list(scenario.cpts[:rng.randint(1, len(scenario.cpts))])
+        icds = list(scenario.icds)
+        spec = rng.choice(["Family Medicine", "Internal Medicine", "Orthopedic Surgery", "Neurology"])
+    provider = cf.provider(spec, valid_npi=plan.defect != "bad_npi_check_digit")
+    specialist = cf.provider(getattr(scenario, "specialty", "Radiology"))
+    service = received + timedelta(days=rng.randint(5, 30))
+    if wf == "appeal":
+        service = received - timedelta(days=rng.randint(-10, 20))
+    case = D.Case(p1, p2, provider, specialist, payer, service, received, cpts, icds, scenario, wf or "none",
+                  auth_number=make_auth_number(rng, received.year), claim_number=make_claim_number(rng, received.year),
+                  drug=drug)
+    return case
+
+
+def _note_pages(rng: random.Random) -> int:
+    return rng.choices([1, 2, 3], weights=[45, 40, 15])[0]
+
+
+def compose(plan: Plan, case: D.Case, rng: random.Random) -> list[D.DocContent]:
+    """The documents of the packet, in page order (fax cover added later)."""
+    wf, defect = plan.workflow, plan.defect
+    p1, p2 = case.patient, case.other_patient
+    R, S = case.received, case.service_date
+    member = defect != "missing_member_id"
+    docs: list[D.DocContent] = []
+    other = defect == "other_patient_document"
+
+    def note(when: date, patient=p1, **kw) -> D.DocContent:
+        return D.clinical_note(case, rng, patient=patient, when=when, n_pages=_note_pages(rng), **kw)
+
+    if wf == "prior_auth_imaging":
+        if defect != "missing_request":
+            signed = defect != "unsigned_request"
+            kind = rng.choice(["pa", "order", "both"])
+            if kind in ("pa", "both"):
+                docs.append(D.prior_auth_request(case, rng, patient=p1, signed=signed, when=R - timedelta(days=rng.randint(0, 3)),
+                                                 member=member))
+            if kind in ("order", "both"):
+                docs.append(D.referral_order(case, rng, patient=p1, signed=signed if kind == "order" else rng.random() < 0.8 and signed,
+                                             when=R - timedelta(days=rng.randint(1, 6)), member=member))
+        if defect != "missing_clinical_note":
+            old = defect == "clinical_note_too_old"
+            age = rng.randint(80, 200) if old else rng.randint(2, 40)
+            who = p2 if other else p1
+            docs.append(note(S - timedelta(days=age), patient=who))
+            if rng.random() < 0.25:  # an earlier note back to back
+                docs.append(note(S - timedelta(days=age + rng.randint(60, 150)), patient=who))
+        if rng.random() < 0.2:
+            docs.append(D.imaging_report(case, rng, patient=p1, when=R - timedelta(days=rng.randint(20, 200)),
+                                         with_cpt=rng.random() < 0.5))
+        if member and rng.random() < 0.8:
+            docs.append(D.insurance_card(case, rng, patient=p1))
+    elif wf == "prior_auth_infusion":
+        if defect != "missing_request":
+            docs.append(D.prior_auth_request(case, rng, patient=p1, signed=defect != "unsigned_request",
+                                             when=R - timedelta(days=rng.randint(0, 3)), member=member))
+        if defect != "missing_medical_necessity_letter":
+            docs.append(D.medical_necessity_letter(case, rng, patient=p1, when=R - timedelta(days=rng.randint(0, 5)),
+                                                   appeal=False, member=member))
+        age = rng.randint(120, 300) if defect == "clinical_note_too_old" else rng.randint(5, 60)
+        docs.append(note(S - timedelta(days=age)))
+        if defect != "missing_lab_result":
+            lage = rng.randint(45, 120) if defect == "lab_result_too_old" else rng.randint(3, 20)
+            docs.append(D.lab_result(case, rng, patient=p2 if other else p1, when=S - timedelta(days=lage)))
+        if defect not in ("missing_insurance_card", "missing_member_id"):
+            docs.append(D.insurance_card(case, rng, patient=p1))
+    elif wf == "specialist_referral":
+        if defect != "missing_referral_order":
+            docs.append(D.referral_order(case, rng, patient=p1, signed=defect != "unsigned_referral_order",
+                                         when=R - timedelta(days=rng.randint(0, 5)), member=member,
+                                         with_codes=rng.random() < 0.5))
+        if rng.random() < 0.35:
+            docs.append(note(R - timedelta(days=rng.randint(3, 30)), plan_codes=False))
+        if defect != "missing_patient_registration":
+            docs.append(D.patient_registration(case, rng, patient=p1, when=R, member=member))
+        if defect not in ("missing_insurance_card", "missing_member_id"):
+            docs.append(D.insurance_card(case, rng, patient=p1))
+        if defect != "missing_consent_form":
+            docs.append(D.consent_form(case, rng, patient=p2 if other else p1, when=R,
+                                       signed=defect != "unsigned_consent_form"))
+        if rng.random() < 0.25:
+            docs.append(D.prescription(case, rng, patient=p1, when=R - timedelta(days=rng.randint(0, 20))))
+    elif wf == "appeal":
+        denial_date = R - timedelta(days=rng.randint(10, 40))
+        docs.append(D.payer_determination(case, rng, patient=p1, when=denial_date, determination="denied",
+                                          with_auth=defect != "missing_auth_number", member=member))
+        if defect != "missing_medical_necessity_letter":
+            docs.append(D.medical_necessity_letter(case, rng, patient=p1, when=R - timedelta(days=rng.randint(0, 4)),
+                                                   appeal=True, member=member))
+        if defect != "missing_clinical_note":
+            docs.append(note(denial_date - timedelta(days=rng.randint(5, 60)), patient=p2 if other else p1))
+        if rng.random() < 0.3 and hasattr(case.scenario, "findings"):
+            docs.append(D.imaging_report(case, rng, patient=p1, when=denial_date - timedelta(days=rng.randint(30, 90)),
+                                         with_cpt=False))
+    elif wf == "payer_correspondence":
+        if rng.random() < 0.65:
+            det = rng.choice(["approved", "approved", "denied", "pended", "more_info_requested"])
+            docs.append(D.payer_determination(case, rng, patient=p1, when=R - timedelta(days=rng.randint(0, 3)),
+                                              determination=det, with_auth=defect != "missing_auth_number",
+                                              member=member))
+        else:
+            docs.append(D.remittance_eob(case, rng, patient=p1, when=R - timedelta(days=rng.randint(0, 10)),
+                                         member=member, with_claim=defect != "missing_auth_number"))
+    else:  # needs review: nothing that infers a checklist
+        k = plan.review_kind
+        if k == "notes_and_labs":
+            docs.append(D.discharge_summary(case, rng, patient=p1, when=R - timedelta(days=rng.randint(3, 20))))
+            docs.append(note(R - timedelta(days=rng.randint(1, 10)), plan_codes=False))
+            docs.append(D.lab_result(case, rng, patient=p1, when=R - timedelta(days=rng.randint(1, 10))))
+        elif k == "registration_bundle":
+            docs.append(D.patient_registration(case, rng, patient=p1, when=R))
+            docs.append(D.consent_form(case, rng, patient=p1, when=R, signed=True))
+            docs.append(D.prescription(case, rng, patient=p1, when=R - timedelta(days=rng.randint(0, 15))))
+            docs.append(D.insurance_card(case, rng, patient=p1))
+        elif k == "records_request":
+            docs.append(D.other_document(case, rng, patient=p1, when=R))
+            docs.append(D.imaging_report(case, rng, patient=p1, when=R - timedelta(days=rng.randint(10, 90)),
+                                         with_cpt=False))
+            docs.append(D.discharge_summary(case, rng, patient=p1, when=R - timedelta(days=rng.randint(30, 90))))
+        elif k == "dme_request":
+            # a prior auth request for a CPAP machine: no imaging CPT, no J-code, no referral order
+            case.cpts, case.icds = ["E0601"], ["G47.33"]
+            from samples.content import CPT, ICD10
+            CPT.setdefault("E0601", "Continuous positive airway pressure (CPAP) device")
+            ICD10.setdefault("G47.33", "Obstructive sleep apnea (adult) (pediatric)")
+            docs.append(D.prior_auth_request(case, rng, patient=p1, signed=True, when=R))
+            docs.append(D.other_document(case, rng, patient=p1, when=R))
+        else:  # card_photo
+            docs.append(D.insurance_card(case, rng, patient=p1))
+    return docs
+
+
+# --------------------------------------------------------------------------- building a packet
+
+
+def _layout(doc: D.DocContent, rng: random.Random) -> Doc:
+    fam = pick_family(doc, rng)
+    d = Doc(doc, fam)
+    if doc.type == "insurance_card":
+        d.card_imgs = (card_front(doc.card, fam, rng), card_back(doc.card, fam, rng))
+        d.pages = [PageSpec(card_front=d.card_imgs[0], card_back=d.card_imgs[1], card_photo=rng.random() < 0.3)]
+    else:
+        images: dict[str, bytes] = {}
+        htmls = render_pages(doc, rng, images)
+        d.pages = [PageSpec(html=h, images=images, margin=rng.choice([36, 40, 45, 54])) for h in htmls]
+    return d
+
+
+def build_packet(plan: Plan, out: Path) -> dict:
+    cf = ContentFactory(plan.seed)
+    rng = cf.rng
+    case = _case(plan, cf)
+    contents = compose(plan, case, rng)
+    want_manifest = False
+    inferred = infer_workflow([{"type": c.type, "fields": c.fields} for c in contents])
+    if plan.workflow is not None and inferred != plan.workflow:
+        want_manifest = True  # e.g. an appeal without its letter: only a manifest says what it is
+    if plan.workflow in ("prior_auth_imaging", "prior_auth_infusion") and \
+            printed_service_date([{"fields": c.fields} for c in contents]) is None:
+        want_manifest = True  # the clinical-note window needs a service date
+    rendering = plan.rendering
+    if want_manifest and rendering not in ("folder",):
+        rendering = "folder"
+    # fax cover sheet
+    payer_sends = plan.workflow == "payer_correspondence"
+    cover_p = {"fax": 0.85, "born_digital": 0.4, "scanned": 0.35, "folder": 0.4, "photo": 0.0}[rendering]
+    has_cover = rng.random() < cover_p and plan.review_kind != "card_photo"
+    laid = [_layout(c, rng) for c in contents]
+    n_pages = sum(len(d.pages) for d in laid)
+    if has_cover:
+        stated = n_pages + 1
+        if rng.random() < 0.1:
+            stated = n_pages  # some senders do not count the cover
+        cover = D.fax_cover(case, rng, sender="payer" if payer_sends else "provider", page_count=stated,
+                            when=case.received, include_patient=rng.random() < 0.5)
+        laid.insert(0, _layout(cover, rng))
+    sender_fax = case.payer.fax if payer_sends else case.provider.fax
+    to_fax = case.provider.fax if payer_sends else (case.specialist.fax if plan.workflow == "specialist_referral"
+                                                    else case.payer.fax)
+    sender_name = case.payer.name if payer_sends else case.provider.practice
+    if has_cover:
+        sender_fax = laid[0].content.fields["fax_from"]
+        to_fax = laid[0].content.fields["fax_to"]
+    sent_at = datetime(case.received.year, case.received.month, case.received.day, rng.randint(7, 18), rng.randint(0, 59))
+
+    packets_dir = out / "packets"
+    files: list[str] = []
+    pages_truth: list[dict] = []
+    docs_truth: list[dict] = []
+    page_no = 1
+    manifest: dict | None = None
+
+    def doc_truth(d: Doc, pages: list[int]) -> dict:
+        c = d.content
+        return {"type": c.type, "pages": pages, "layout": c.layout, "patient": c.patient_key, "fields": c.fields}
+
+    if rendering in ("born_digital", "scanned", "fax"):
+        specs = [p for d in laid for p in d.pages]
+        doc = build_pdf(specs, rng)
+        if rendering == "fax":
+            data, vres = fax_tiff(doc, rng, plan.seed, lambda i, t, s: fax_header(sent_at, sender_fax, to_fax,
+                                                                                 sender_name, i, t, s))
+            name = f"{plan.packet_id}.tif"
+        elif rendering == "scanned":
+            data, name = scanned_pdf(doc, rng, plan.seed), f"{plan.packet_id}.pdf"
+        else:
+            data, name = pdf_bytes(doc), f"{plan.packet_id}.pdf"
+        (packets_dir / name).write_bytes(data)
+        _touch(packets_dir / name, sent_at)
+        files.append(name)
+        for n, d in enumerate(laid, start=1):
+            pages = list(range(page_no, page_no + len(d.pages)))
+            page_no += len(d.pages)
+            docs_truth.append(doc_truth(d, pages))
+        source = name
+    elif rendering == "photo":
+        d = laid[0]
+        name = f"{plan.packet_id}.jpg"
+        (packets_dir / name).write_bytes(photo_jpeg(d.card_imgs[0], rng))
+        _touch(packets_dir / name, sent_at)
+        files.append(name)
+        docs_truth.append(doc_truth(d, [1]))
+        source = name
+    else:  # folder: PDFs (born-digital or scanned) or a fax TIFF, card photos as JPEGs, manifest.json
+        folder = packets_dir / plan.packet_id
+        folder.mkdir(parents=True, exist_ok=True)
+        base = rng.choice(["born_digital", "born_digital", "scanned", "fax"])
+        groups: list[list[Doc]] = []
+        for d in laid:
+            if d.content.type == "insurance_card" or not groups or groups[-1][0].content.type == "insurance_card" \
+                    or rng.random() < 0.3:
+                groups.append([d])
+            else:
+                groups[-1].append(d)
+        kinds = set()
+        for gi, group in enumerate(groups, start=1):
+            first = group[0].content
+            if first.type == "insurance_card" and rng.random() < 0.75:
+                for side, img in zip(("front", "back"), group[0].card_imgs):
+                    name = f"{gi:02d}_insurance_card_{side}.jpg"
+                    (folder / name).write_bytes(photo_jpeg(img, rng))
+                    files.append(name)
+                kinds.add("photo")
+                docs_truth.append(doc_truth(group[0], [page_no, page_no + 1]))
+                page_no += 2
+                continue
+            specs = [p for d in group for p in d.pages]
+            doc = build_pdf(specs, rng)
+            label = first.type.replace("_", "-")
+            if base == "fax":
+                data, _ = fax_tiff(doc, rng, plan.seed + gi, lambda i, t, s: fax_header(sent_at, sender_fax, to_fax,
+                                                                                       sender_name, i, t, s))
+                name = f"{gi:02d}_{label}.tif"
+            elif base == "scanned":
+                data, name = scanned_pdf(doc, rng, plan.seed + gi), f"{gi:02d}_{label}.pdf"
+            else:
+                data, name = pdf_bytes(doc), f"{gi:02d}_{label}.pdf"
+            kinds.add(base)
+            (folder / name).write_bytes(data)
+            files.append(name)
+            for d in group:
+                pages = list(range(page_no, page_no + len(d.pages)))
+                page_no += len(d.pages)
+                docs_truth.append(doc_truth(d, pages))
+        manifest = {"case_id": f"CASE-{case.received.strftime('%Y%m%d')}-{plan.index + 1:04d}"}
+        if plan.workflow and (want_manifest or rng.random() < 0.7):
+            manifest["workflow"] = plan.workflow
+        if plan.workflow in ("prior_auth_imaging", "prior_auth_infusion") or rng.random() < 0.5:
+            manifest["service_date"] = case.service_date.isoformat()
+        manifest["received_at"] = sent_at.isoformat() + "Z"
+        (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+        for f in folder.iterdir():
+            _touch(f, sent_at)
+        rendering = "mixed" if len(kinds) > 1 else kinds.pop()
+        source = plan.packet_id
+
+    for i, d in enumerate(docs_truth, start=1):
+        for p in d["pages"]:
+            pages_truth.append({"page": p, "type": d["type"], "layout": d["layout"], "doc": i})
+    workflow = manifest.get("workflow") if manifest and manifest.get("workflow") else infer_workflow(docs_truth)
+    workflow_source = "manifest" if manifest and manifest.get("workflow") else ("inferred" if workflow else "none")
+    service = None
+    if manifest and manifest.get("service_date"):
+        service = date.fromisoformat(manifest["service_date"])
+    else:
+        service = printed_service_date(docs_truth) or case.received
+    checklist = evaluate(workflow, docs_truth, service)
+    defects = [plan.defect] if plan.defect else []
+    truth = {
+        "packet_id": plan.packet_id,
+        "source": source,
+        "rendering": rendering,
+        "seed": plan.seed,
+        "workflow": workflow,
+        "workflow_source": workflow_source,
+        "checklist": checklist,
+        "defects": defects,
+        "service_date": service.isoformat(),
+        "received_at": sent_at.isoformat() + "Z",
+        "manifest": manifest,
+        "files": files,
+        "page_count": len(pages_truth),
+        "patients": {k: {"name": _truth_name(p), "dob": p.dob.isoformat()} for k, p in
+                     (("p1", case.patient), ("p2", case.other_patient))},
+        "pages": pages_truth,
+        "documents": docs_truth,
+    }
+    (out / "truth" / f"{plan.packet_id}.json").write_text(json.dumps(truth, indent=2) + "\n")
+    return truth
+
+
+def _truth_name(p) -> str:
+    per = p.person
+    return f"{per.given} {per.middle} {per.family}" if per.middle else f"{per.given} {per.family}"
+
+
+def _touch(path: Path, when: datetime) -> None:
+    ts = when.timestamp()
+    os.utime(path, (ts, ts))
+
+
+def _build_one(args: tuple[Plan, str]) -> dict:
+    plan, out = args
+    return build_packet(plan, Path(out))
+
+
+def generate(n: int, seed: int, out: Path, workers: int = 1) -> list[dict]:
+    """Write ``n`` packets and their truth under ``out``; replaces earlier packets/ and truth/ there."""
+    for sub in ("packets", "truth"):
+        if (out / sub).exists():
+            shutil.rmtree(out / sub)
+        (out / sub).mkdir(parents=True)
+    plans = plan_packets(n, seed)
+    jobs = [(p, str(out)) for p in plans]
+    if workers > 1:
+        with Pool(workers) as pool:
+            return pool.map(_build_one, jobs, chunksize=1)
+    return [_build_one(j) for j in jobs]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Generate synthetic intake packets with ground truth.")
+    ap.add_argument("--n", type=int, default=24, help="number of packets")
+    ap.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same files)")
+    ap.add_argument("--out", type=Path, default=Path("samples"), help="output folder (packets/ and truth/ inside)")
+    ap.add_argument("--workers", type=int, default=1, help="processes to use")
+    args = ap.parse_args(argv)
+    t0 = time.time()
+    truths = generate(args.n, args.seed, args.out, args.workers)
+    pages = sum(t["page_count"] for t in truths)
+    print(f"wrote {len(truths)} packets ({pages} pages) to {args.out} in {time.time() - t0:.1f}s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,239 @@
+"""Renderings of a packet's pages: born-digital PDF, scanned PDF, fax TIFF, card photo JPEG.
+
+All functions are deterministic for a given ``random.Random`` / numpy seed; PDFs carry fixed
+metadata and file ids so the same seed gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import cv2
+import numpy as np
+import pymupdf
+from PIL import Image, ImageDraw
+
+from samples.layouts.cards import font
+
+LETTER = (612.0, 792.0)
+FIXED_PDF_DATE = "D:20261122000000Z"
+
+
+@dataclass
+class PageSpec:
+    """One page before rendering: HTML (a document page) or card images (an insurance card page)."""
+
+    html: str = ""
+    images: dict[str, bytes] = field(default_factory=dict)
+    card_front: Image.Image | None = None
+    card_back: Image.Image | None = None
+    card_photo: bool = False  # place the card as a photo (background, perspective) on the page
+    margin: float = 40.0
+
+
+def _jpeg(img: Image.Image, quality: int = 82) -> bytes:
+    buf = io.BytesIO()
+    img.convert("RGB").save(buf, "JPEG", quality=quality, optimize=True)
+    return buf.getvalue()
+
+
+def _archive(images: dict[str, bytes]) -> pymupdf.Archive | None:
+    if not images:
+        return None
+    arch = pymupdf.Archive()
+    for name, data in images.items():
+        arch.add(data, name)
+    return arch
+
+
+def build_pdf(pages: list[PageSpec], rng: random.Random) -> pymupdf.Document:
+    doc = pymupdf.open()
+    for spec in pages:
+        page = doc.new_page(width=LETTER[0], height=LETTER[1])
+        if spec.card_front is not None:
+            _card_page(page, spec, rng)
+            continue
+        m = spec.margin
+        rect = pymupdf.Rect(m, m + 8, LETTER[0] - m, LETTER[1] - m)
+        page.insert_htmlbox(rect, spec.html, archive=_archive(spec.images))
+    return doc
+
+
+def _card_page(page: pymupdf.Page, spec: PageSpec, rng: random.Random) -> None:
+    scale = rng.choice([1.0, 1.25, 1.5])
+    w = 243 * scale
+    h = w * 638 / 1012
+    x = rng.uniform(50, LETTER[0] - w - 50)
+    y = rng.uniform(60, 110)
+    if rng.random() < 0.5:
+        page.insert_text((50, 50), rng.choice(["Copy of insurance card", "INSURANCE CARD (FRONT/BACK)",
+                                               "Insurance on file - front and back", "Member ID card"]),
+                         fontsize=11, fontname="helv")
+    for img in (spec.card_front, spec.card_back):
+        if img is None:
+            continue
+        if spec.card_photo:
+            img = card_photo(img, rng, size=(1200, 860))
+            hh = w * 860 / 1200
+        else:
+            hh = h
+        page.insert_image(pymupdf.Rect(x, y, x + w, y + hh), stream=_jpeg(img, 80))
+        y += hh + rng.uniform(20, 60)
+
+
+def pdf_bytes(doc: pymupdf.Document) -> bytes:
+    doc.set_metadata({"producer": "intakeiq samples", "creator": "intakeiq samples", "creationDate": FIXED_PDF_DATE,
+                      "modDate": FIXED_PDF_DATE, "title": "", "author": "", "subject": "", "keywords": ""})
+    return doc.tobytes(garbage=3, deflate=True, no_new_id=True)
+
+
+# --------------------------------------------------------------------------- scanned
+
+
+def _gray(page: pymupdf.Page, dpi_x: float, dpi_y: float) -> np.ndarray:
+    pix = page.get_pixmap(matrix=pymupdf.Matrix(dpi_x / 72, dpi_y / 72), colorspace=pymupdf.csGRAY, alpha=False)
+    return np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width).copy()
+
+
+def _rotate(arr: np.ndarray, angle: float, border: int) -> np.ndarray:
+    h, w = arr.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(arr, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=border)
+
+
+def scanned_pdf(doc: pymupdf.Document, rng: random.Random, seed: int) -> bytes:
+    """Raster-only PDF: each page rasterised, skewed, blurred, noised, JPEG-compressed."""
+    nrng = np.random.default_rng(seed)
+    out = pymupdf.open()
+    dpi = rng.choice([150, 150, 200])
+    tone = rng.uniform(0.88, 0.97)
+    for page in doc:
+        arr = _gray(page, dpi, dpi).astype(np.float32)
+        arr = arr * tone + (255 * (1 - tone)) * 0.2  # paper tint, ink not pure black
+        arr = _rotate(arr.astype(np.uint8), rng.uniform(-1.3, 1.3), int(255 * tone)).astype(np.float32)
+        arr = cv2.GaussianBlur(arr, (0, 0), rng.uniform(0.5, 1.0))
+        h, w = arr.shape
+        # uneven lighting across the page and a darker scanner edge now and then
+        grad = np.linspace(rng.uniform(0.93, 1.0), rng.uniform(0.97, 1.03), w, dtype=np.float32)[None, :]
+        arr = arr * grad
+        if rng.random() < 0.4:
+            edge = int(w * rng.uniform(0.005, 0.02))
+            arr[:, :edge] *= 0.35
+        arr += nrng.normal(0, rng.uniform(3, 7), arr.shape).astype(np.float32)
+        arr = np.clip(arr, 0, 255).astype(np.uint8)
+        ok, jpg = cv2.imencode(".jpg", arr, [cv2.IMWRITE_JPEG_QUALITY, rng.randint(45, 62)])
+        p = out.new_page(width=LETTER[0], height=LETTER[1])
+        p.insert_image(p.rect, stream=jpg.tobytes())
+    return pdf_bytes(out)
+
+
+# --------------------------------------------------------------------------- fax
+
+FAX_WIDTH = 1728
+
+
+def fax_header(when: datetime, from_fax: str, to_fax: str, sender: str, page: int, total: int, style: int) -> str:
+    f = f"{from_fax[:3]} {from_fax[3:6]} {from_fax[6:]}"
+    t = f"{to_fax[:3]} {to_fax[3:6]} {to_fax[6:]}"
+    stamp = when.strftime("%b %d %Y %H:%M").upper()
+    if style == 0:
+        return f"{stamp}  FROM: {f}  TO: {t}  P. {page}/{total}"
+    if style == 1:
+        return f"{when.strftime('%m/%d/%Y %H:%M')}  {sender.upper()[:28]}  {f}  PAGE {page:02d}/{total:02d}"
+    return f"{when.strftime('%d-%b-%Y %I:%M%p').upper()}  FROM-{sender.upper()[:24]}  +1{from_fax}  T-{page:03d} P.{page:03d}/{total:03d}"
+
+
+def fax_tiff(doc: pymupdf.Document, rng: random.Random, seed: int, header: callable) -> tuple[bytes, int]:
+    """Multi-page bilevel G4 TIFF at 204 x 196 (fine) or 204 x 98 (standard) dpi. Returns (bytes, y dpi)."""
+    nrng = np.random.default_rng(seed)
+    vres = rng.choice([196, 98])
+    frames = []
+    total = doc.page_count
+    thresh = rng.randint(150, 185)
+    hstyle = rng.randint(0, 2)
+    for i, page in enumerate(doc):
+        arr = _gray(page, 204, vres)
+        h, w = arr.shape
+        off = (w - FAX_WIDTH) // 2
+        arr = arr[:, off:off + FAX_WIDTH] if w >= FAX_WIDTH else np.pad(arr, ((0, 0), (0, FAX_WIDTH - w)), constant_values=255)
+        arr = _rotate(arr, rng.uniform(-0.6, 0.6), 255).astype(np.float32)
+        arr = cv2.GaussianBlur(arr, (0, 0), 0.7)
+        arr += nrng.normal(0, 12, arr.shape).astype(np.float32)
+        bw = arr > thresh  # True = white
+        # speckle: isolated black dots and a few small clusters
+        n_dots = int(bw.size * rng.uniform(0.0002, 0.0008))
+        ys = nrng.integers(0, bw.shape[0], n_dots)
+        xs = nrng.integers(0, bw.shape[1], n_dots)
+        bw[ys, xs] = False
+        for _ in range(rng.randint(0, 6)):
+            cy, cx = int(nrng.integers(0, bw.shape[0] - 4)), int(nrng.integers(0, bw.shape[1] - 4))
+            bw[cy:cy + rng.randint(1, 3), cx:cx + rng.randint(1, 4)] = False
+        if rng.random() < 0.3:  # a dropped scan line
+            y = int(nrng.integers(40, bw.shape[0] - 2))
+            bw[y, :] = True
+        # transmit header line on top of every page
+        text = header(i + 1, total, hstyle)
+        strip = Image.new("L", (FAX_WIDTH, 34), 255)
+        ImageDraw.Draw(strip).text((24, 4), text, font=font(25, True, "mono"), fill=0)
+        strip_h = max(8, round(34 * vres / 204))
+        strip_arr = np.array(strip.resize((FAX_WIDTH, strip_h), Image.BILINEAR)) > 140
+        bw[4:4 + strip_h, :] = strip_arr
+        frames.append(Image.fromarray(bw).convert("1"))
+    buf = io.BytesIO()
+    frames[0].save(buf, "TIFF", save_all=True, append_images=frames[1:], compression="group4", dpi=(204, vres),
+                   tiffinfo={262: 0, 266: 1, 305: "intakeiq samples fax", 274: 1})
+    return buf.getvalue(), vres
+
+
+# --------------------------------------------------------------------------- photos
+
+
+def card_photo(card: Image.Image, rng: random.Random, size: tuple[int, int] = (1600, 1200)) -> Image.Image:
+    """A phone photo of a card: table background, perspective, uneven light, blur, noise."""
+    W, H = size
+    nrng = np.random.default_rng(rng.randint(0, 2**31))
+    kind = rng.randint(0, 2)
+    if kind == 0:  # wood
+        base = np.array([rng.randint(120, 160), rng.randint(80, 105), rng.randint(45, 70)], np.float32)
+        grain = np.sin(np.linspace(0, rng.uniform(30, 60), H)[:, None] + nrng.normal(0, 0.4, (H, 1))) * 12
+        bg = base[None, None, :] + grain[:, :, None] + nrng.normal(0, 5, (H, W, 1))
+    elif kind == 1:  # gray desk
+        g = rng.randint(150, 200)
+        bg = np.full((H, W, 3), g, np.float32) + nrng.normal(0, 6, (H, W, 1))
+    else:  # dark fabric
+        g = rng.randint(40, 70)
+        bg = np.full((H, W, 3), [g, g, g + 15], np.float32) + nrng.normal(0, 10, (H, W, 1))
+    bg = np.clip(bg, 0, 255).astype(np.uint8)
+    src = np.array(card.convert("RGB"))
+    ch, cw = src.shape[:2]
+    scale = rng.uniform(0.62, 0.8) * W / cw
+    cx, cy = W / 2 + rng.uniform(-60, 60), H / 2 + rng.uniform(-50, 50)
+    hw, hh = cw * scale / 2, ch * scale / 2
+    j = lambda: rng.uniform(-0.06, 0.06) * hw  # noqa: E731
+    dst = np.float32([[cx - hw + j(), cy - hh + j()], [cx + hw + j(), cy - hh + j()],
+                      [cx + hw + j(), cy + hh + j()], [cx - hw + j(), cy + hh + j()]])
+    srcq = np.float32([[0, 0], [cw, 0], [cw, ch], [0, ch]])
+    m = cv2.getPerspectiveTransform(srcq, dst)
+    warped = cv2.warpPerspective(src, m, (W, H))
+    mask = cv2.warpPerspective(np.full((ch, cw), 255, np.uint8), m, (W, H))
+    # soft shadow
+    shadow = cv2.GaussianBlur(np.roll(np.roll(mask, 12, 0), 10, 1), (0, 0), 12).astype(np.float32) / 255
+    out = bg.astype(np.float32) * (1 - 0.45 * shadow[:, :, None])
+    a = (mask.astype(np.float32) / 255)[:, :, None]
+    out = out * (1 - a) + warped.astype(np.float32) * a
+    # lighting: a bright spot and falloff
+    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
+    lx, ly = rng.uniform(0.2, 0.8) * W, rng.uniform(0.2, 0.8) * H
+    light = 1.08 - 0.35 * (((xx - lx) ** 2 + (yy - ly) ** 2) / (W * W + H * H))
+    tint = np.array([1.0, rng.uniform(0.96, 1.0), rng.uniform(0.88, 0.98)], np.float32)
+    out = out * light[:, :, None] * tint[None, None, :]
+    out = cv2.GaussianBlur(out, (0, 0), rng.uniform(0.6, 1.4))
+    out += nrng.normal(0, 3.5, out.shape).astype(np.float32)
+    return Image.fromarray(np.clip(out, 0, 255).astype(np.uint8))
+
+
+def photo_jpeg(card: Image.Image, rng: random.Random) -> bytes:
+    return _jpeg(card_photo(card, rng), rng.randint(72, 88))

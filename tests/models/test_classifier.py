@@ -1,0 +1,113 @@
+"""The page classifier: offline loading, clear page types, devices, calibrated confidences."""
+
+import pytest
+import torch
+
+from models.classifier import WEIGHTS_DIR, WEIGHTS_FILE, ClassifierOptions, get_classifier, resolve_device
+from pipeline.errors import IntakeError
+from pipeline.model import Failure, Line, Page
+
+# Written for this test, not taken from the training generator's templates.
+CLEAR_PAGES = {
+    "fax_cover_sheet": [
+        "FACSIMILE TRANSMITTAL",
+        "To: Prior Authorization Dept      Fax: (312) 555-0188",
+        "From: Lakeshore Orthopedics       Fax: (312) 555-0142",
+        "Number of pages including cover: 5",
+        "CONFIDENTIALITY NOTICE: This facsimile contains protected health information. If you received it",
+        "in error, notify the sender by telephone and destroy all copies.",
+    ],
+    "lab_result": [
+        "Quest Valley Laboratories - Final Report",
+        "Patient: Nora Finch   DOB: 09/30/1958   Collected: 02/11/2025 07:45",
+        "Test                 Result    Flag   Units     Reference Range",
+        "Hemoglobin A1c       7.9       H      %         4.0 - 5.6",
+        "Glucose, fasting     162       H      mg/dL     70 - 99",
+        "Creatinine           0.9              mg/dL     0.6 - 1.2",
+        "Specimen: whole blood, serum. Results reviewed by laboratory director.",
+    ],
+    "prescription": [
+        "Rx",
+        "Patient: Nora Finch    DOB 09/30/1958",
+        "Humira (adalimumab) 40 mg/0.4 mL pen",
+        "Sig: inject 40 mg subcutaneously every other week",
+        "Disp: 2 pens   Refills: 5   Substitution permitted",
+        "Prescriber: Evan Marsh, MD   NPI 1558443321   DEA BM1234563",
+    ],
+    "payer_determination": [
+        "Summit Health Plan - Utilization Management",
+        "NOTICE OF ADVERSE BENEFIT DETERMINATION",
+        "Dear Ms. Finch, we reviewed the request for MRI of the right knee submitted by your provider.",
+        "The request is denied because the clinical information does not show six weeks of conservative treatment.",
+        "Reference number: UM-2025-448812. You have 180 days to file an appeal with the plan.",
+    ],
+}
+
+
+def make_page(lines: list[str], n: int = 1) -> Page:
+    return Page(page=n, width=612, height=792, method="text_layer",
+                lines=[Line(text=t, bbox=(72.0, 72.0 + 14 * i, 540.0, 84.0 + 14 * i)) for i, t in enumerate(lines)])
+
+
+@pytest.fixture(scope="module")
+def classifier():
+    return get_classifier(ClassifierOptions(device="cpu"))
+
+
+def test_weights_are_committed_and_small():
+    path = WEIGHTS_DIR / WEIGHTS_FILE
+    assert path.is_file()
+    assert path.stat().st_size <= 50 * 1024 * 1024
+
+
+def test_loads_offline_once_with_a_version(classifier, monkeypatch):
+    assert classifier.version.startswith("page-classifier.v1+")
+    assert classifier.device == "cpu"
+    assert get_classifier(ClassifierOptions(device="cpu")) is classifier
+
+
+def test_predicts_clearly_typed_pages(classifier):
+    types = list(CLEAR_PAGES)
+    predictions = classifier.predict([make_page(CLEAR_PAGES[t], i + 1) for i, t in enumerate(types)])
+    assert [p.type for p in predictions] == types
+
+
+def test_confidences_are_calibrated_probabilities(classifier):
+    pages = [make_page(lines, i + 1) for i, lines in enumerate(CLEAR_PAGES.values())]
+    pages.append(make_page(["zzqx 4471 ...", "lorem ipsum dolor"], 9))
+    predictions = classifier.predict(pages)
+    assert all(0.0 <= p.confidence <= 1.0 for p in predictions)
+    assert classifier.temperature > 0
+    # the clearly typed pages are more certain than gibberish
+    assert min(p.confidence for p in predictions[:-1]) > predictions[-1].confidence
+
+
+def test_unreadable_page_is_other_with_zero_confidence(classifier):
+    broken = Page(page=1, width=612, height=792, method="ocr",
+                  error=Failure(code="E_OCR", message="tesseract failed on page 1"))
+    [prediction] = classifier.predict([broken])
+    assert prediction.type == "other" and prediction.confidence == 0.0
+    assert classifier.predict([]) == []
+
+
+def test_device_selection():
+    if torch.cuda.is_available():
+        assert resolve_device("auto") == "cuda"
+        assert resolve_device("cuda") == "cuda"
+    else:
+        assert resolve_device("auto") == "cpu"
+        with pytest.raises(IntakeError) as err:
+            resolve_device("cuda")
+        assert err.value.code == "E_DEVICE" and "'cuda'" in err.value.message and "--device cpu" in err.value.message
+        with pytest.raises(IntakeError):
+            get_classifier(ClassifierOptions(device="cuda"))
+    assert resolve_device("cpu") == "cpu"
+    with pytest.raises(IntakeError, match="tpu"):
+        resolve_device("tpu")
+
+
+def test_options_reject_unknown_settings():
+    with pytest.raises(ValueError):
+        ClassifierOptions(device="gpu")
+    with pytest.raises(ValueError):
+        ClassifierOptions(batchsize=8)
