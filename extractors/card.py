@@ -6,7 +6,7 @@ import re
 
 from extractors import common
 from extractors.common import put
-from extractors.fields import Reader, Value, id_parser, make_field, parse_payer
+from extractors.fields import Reader, id_parser, make_field, parse_payer
 from extractors.registry import register
 from extractors.view import DocView
 from pipeline.model import Field

@@ -6,7 +6,7 @@ import re
 
 from extractors import normalize
 from extractors.fields import Reader, Value, date_parser, make_field, parse_name, parse_npi, read_codes
-from extractors.view import DocView, Evidence
+from extractors.view import Evidence
 from pipeline.model import Field
 
 # "Jane Doe is a 63-year-old", "patient Jane Doe (DOB ...)", "RE: Jane Doe"
@@ -111,7 +111,7 @@ def evidence_of(f: Field) -> Evidence:
 
 _PAYER_WORDS = re.compile(
     r"\b(health|insurance|plan|mutual|benefits?|medicare|medicaid|blue|trust|alliance|assurance|healthcare|"
-    r"casualty|life|hmo|ppo|care)\b", re.I)
+    r"casualty|life|care)\b", re.I)
 _NOT_PAYER = re.compile(
     r"\b(associates|clinic|physicians?|medical group|practice|specialty|imaging|radiology|laborator\w*|lab|hospital|"
     r"center|centre|family|internal medicine|orthopedic|neurology|oncology|rheumatology|department|dept|utilization|"
@@ -130,7 +130,14 @@ def _payer_value(text: str, ocr: bool) -> Value | None:
 def payer_from_letterhead(r: Reader, max_rows: int = 8) -> Field | None:
     """A payer letter or EOB names the payer in its letterhead, near the top."""
     for row in r.view.rows[:max_rows]:
-        for seg in row:
+        for i, seg in enumerate(row):
+            if i + 1 < len(row):  # a name split by a wide gap: "Heartland   Benefit Trust"
+                nxt = row[i + 1]
+                value = _payer_value(f"{seg.text} {nxt.text}", seg.ocr)
+                if value and value.end > len(seg.text) + 1 and not _payer_value(seg.text, seg.ocr):
+                    ev = seg.evidence(0, len(seg.text))
+                    if ev:
+                        return make_field(value, ev.join(nxt.evidence(0, value.end - len(seg.text) - 1)), "pattern")
             value = _payer_value(seg.text, seg.ocr)
             ev = seg.evidence(value.start, value.end) if value else None
             if value and ev:

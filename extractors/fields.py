@@ -51,6 +51,7 @@ def make_field(value: Value, evidence: Evidence, placement: str, label_evidence:
 # ----------------------------------------------------------------------------- value parsers
 
 _NAME_STOP = re.compile(
+    r"(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bSt)(?<=[A-Za-z]{2})\.\s+(?=[A-Z])|"
     r"\(|\d|;|:|\||\b(?:(?i:DOB|D\.O\.B|Date|NPI|MRN|Phone|Fax|Sex|Age|Member|ID|born)|is|was|a|an|who|presents|for|with|"
     r"and|at|on|of|to|in|has|had)\b")
 _NAME_BAD_WORDS = {
@@ -170,13 +171,13 @@ def parse_determination(text: str, ocr: bool = False) -> Value | None:
     return Value(value, 0, len(text.rstrip())) if value else None
 
 
-_PAYER_STOP = re.compile(r"\s{2,}|\b(?:phone|fax|member|group|id|policy|address|tel)\b|[|;]", re.I)
+_PAYER_STOP = re.compile(r"\.\s|\.$|\s{2,}|\b(?:phone|fax|member|group|id|policy|address|tel)\b|[|;]", re.I)
 
 
 def parse_payer(text: str, ocr: bool = False) -> Value | None:
     stop = _PAYER_STOP.search(text)
     cut = (text[: stop.start()] if stop else text).strip(" ,:-")
-    if not re.search(r"[A-Za-z]{2}", cut) or len(cut.split()) > 8 or re.fullmatch(r"[\d\W]+", cut):
+    if not re.search(r"[A-Za-z]{2}", cut) or len(cut.split()) > 8 or sum(c.isdigit() for c in cut) >= 3:
         return None
     if cut.lower() in ("yes", "no", "none", "n/a", "self", "primary", "secondary", "commercial"):
         return None
@@ -356,6 +357,7 @@ _SIGNED_CUES = re.compile(
     r"(/s/\s*\S+|electronically\s+signed|e-?signed\s+by|digitally\s+signed|signed\s+electronically|"
     r"signed\s+by\s*:?\s*\S+|authenticated\s+by)", re.I)
 _SIGNATURE_LABEL = re.compile(r"\b(signature|signed)\b\s*(?:of\s+[\w\s/']{0,30}?)?(?:[:\-]|$)", re.I)
+_CLOSING = re.compile(r"^\s*(sincerely|respectfully(?: yours)?|regards|best regards|kind regards|yours truly)\b", re.I)
 _UNSIGNED = re.compile(r"(not\s+signed|unsigned|signature\s+(?:missing|required|pending))", re.I)
 _BLANK_VALUE = re.compile(r"^[\s_\.\-]*$|^\s*(?:date|print|printed|name|x)\b", re.I)
 
@@ -374,6 +376,17 @@ def read_signature(view: DocView) -> Field | None:
             if ev:
                 return make_field(Value(True, 0, 0), ev, "inline")
     blank: Evidence | None = None
+    for i, row in enumerate(view.rows):
+        if not row or not _CLOSING.match(row[0].text):
+            continue
+        closing_ev = row[0].evidence(0, len(row[0].text))
+        for nxt in view.rows[i + 1:i + 4]:
+            seg = nxt[0]
+            if seg.page != row[0].page or closing_ev is None:
+                break
+            if parse_name(seg.text.lstrip("/s "), seg.ocr) or _signature_date(view, seg):
+                ev = seg.evidence(0, len(seg.text))
+                return make_field(Value(True, 0, 0), closing_ev.join(ev), "fallback")
     for seg in view.segments:
         m = _SIGNATURE_LABEL.search(seg.text)
         if not m:

@@ -57,9 +57,10 @@ _TABLE: list[tuple[str, str | None, bool, list[str]]] = [
         r"date of (?:visit|note|report|letter|encounter|request|order|referral|determination|notice|consent)",
         r"(?:visit|note|report|letter|encounter|request|order|referral|determination|notice|form|signature) date",
         r"date signed", r"signed (?:on|date)", r"date reported", r"reported", r"report date", r"resulted", r"final report",
-        r"dictated", r"completed on", r"date completed", r"date issued", r"issue date", r"notice date", r"date sent", r"sent", r"discharge date",
+        r"dictated", r"date completed", r"date issued", r"issue date", r"notice date", r"date sent", r"sent", r"discharge date",
         r"date of discharge", r"date ordered", r"date submitted", r"today'?s date", r"registration date", r"statement date",
         r"date processed", r"processed(?: date| on)?", r"date of (?:the )?letter", r"date"]),
+    ("document_date", None, True, [r"completed on", r"signed on", r"dated"]),
     ("auth_number", None, True, [
         r"(?:prior )?auth(?:orization)? (?:number|no\.?|#|id|reference)", r"reference (?:number|no\.?|#)", r"ref(?:erence)? ?#",
         r"case (?:number|no\.?|#|id)", r"claim (?:number|no\.?|#|id)", r"tracking (?:number|no\.?|#)",
@@ -116,13 +117,15 @@ for _key, _role, _strong, _phrases in _TABLE:
     for _phrase in _phrases:
         _group = f"L{len(_ALTERNATIVES)}"
         _LABELS[_group] = Label(_key, _role, _strong)
-        _ALTERNATIVES.append((_group, _phrase.replace(" ", r"\s+")))
+        # OCR reads "ID" as "1D" / "lD": accept those in labels.
+        _pattern = re.sub(r"(?<![a-z\\])id(?![a-z])", "[i1l|]d", _phrase)
+        _ALTERNATIVES.append((_group, _pattern.replace(" ", r"\s+")))
 _ALTERNATIVES.sort(key=lambda g: -len(g[1]))
 LABEL_RE = re.compile(
     r"(?<![A-Za-z0-9])(?:" + "|".join(f"(?P<{g}>{p})" for g, p in _ALTERNATIVES) + r")(?![A-Za-z'])",
     re.IGNORECASE,
 )
-_AFTER = re.compile(r"\s*(?:[:#]|no\.|\.(?=\s))|\s+(?:is|was|on file is)\s+(?=\S)")
+_AFTER = re.compile(r"\s*(?:[:;#]|no\.)|\s+(?:is|was|on file is)\s+(?=\S)")
 _LEAD = re.compile(r"^[\s\-\*\u2022\d\.\)]*$")
 
 # Section headings set a role for the generic labels below them.
@@ -171,6 +174,8 @@ def label_hits(seg: Segment) -> list[_Hit]:
         at_start = bool(_LEAD.match(seg.text[: m.start()]))
         if not (colon or at_start or label.strong):
             continue
+        if m.end() < len(seg.text) and seg.text[m.end()].isdigit() and m.group(0).lower() not in ("npi", "fax", "dob"):
+            continue  # "GRP64540" is a value, not a label glued to one
         if not colon and not at_start and label.strong and m.group(0).islower() and len(m.group(0)) <= 4:
             continue  # "dos" / "npi" in running lower-case text is a word, not a label
         hits.append(_Hit(label, m.start(), after.end() if after else m.end(), colon))
@@ -208,7 +213,7 @@ def find_labeled(view: DocView) -> list[Labeled]:
                 role = row_role[0] if row_role is not None else section_role
                 end = hits[i + 1].start if i + 1 < len(hits) else len(seg.text)
                 value_start = hit.end
-                while value_start < end and seg.text[value_start] in " :#-.\u2013":
+                while value_start < end and seg.text[value_start] in " :;#-.\u2013":
                     value_start += 1
                 value = seg.text[value_start:end].strip()
                 if value and not _only_label(value):
@@ -224,10 +229,17 @@ def find_labeled(view: DocView) -> list[Labeled]:
                     text = right.text[:stop].rstrip()
                     if text:
                         out.append(Labeled(hit.label.key, role, seg, hit.start, hit.end, right, 0, len(text), "right"))
+                if right is None and seg.row + 1 < len(view.rows) and view.rows[seg.row + 1][0].page == seg.page:
+                    nxt = view.rows[seg.row + 1][0]  # prose wrapped after the label: "..., NPI" / "1234567893."
+                    nxt_hits = label_hits(nxt)
+                    stop = nxt_hits[0].start if nxt_hits else len(nxt.text)
+                    if stop > 0 and hit.start > 0:
+                        out.append(Labeled(hit.label.key, role, seg, hit.start, hit.end, nxt, 0,
+                                           len(nxt.text[:stop].rstrip()), "below"))
                 label_tokens = seg.tokens_in(hit.start, hit.end)
                 x0 = label_tokens[0].bbox[0] if label_tokens else seg.bbox[0]
                 x1 = right.bbox[0] if right is not None else 1e9
-                tokens = view.below(seg, x0, x1)
+                tokens = view.below(seg, x0, x1, label_x1=label_tokens[-1].bbox[2] if label_tokens else None)
                 if tokens:
                     below = _pseudo_segment(tokens, seg)
                     stop_hits = label_hits(below)

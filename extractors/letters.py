@@ -6,7 +6,7 @@ import re
 
 from extractors import common
 from extractors.common import put
-from extractors.fields import Reader, Value, make_field, read_signature
+from extractors.fields import Reader, Value, read_signature
 from extractors import normalize
 from extractors.registry import register
 from extractors.view import DocView

@@ -14,7 +14,7 @@ from datetime import date
 
 from extractors import normalize
 
-ICD10_RE = re.compile(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
+ICD10_RE = re.compile(r"^[A-Z][0-9][0-9AB](\.[0-9A-HJ-NP-Z]{1,4})?$")
 CPT_RE = re.compile(r"^(\d{5}|\d{4}[FTU])$")
 HCPCS_RE = re.compile(r"^[A-V]\d{4}$")
 
@@ -87,6 +87,7 @@ def check_icd10(text: str, ocr: bool = False) -> Verdict:
                 chars[1] = TO_DIGIT.get(chars[1], chars[1])
             if len(chars) > 2 and chars[2] in "OISZ":
                 chars[2] = TO_DIGIT[chars[2]]
+            chars[3:] = [{"O": "0", "I": "1"}.get(c, c) for c in chars[3:]]  # never letters after the category
         fixed = normalize.icd10("".join(chars))
         if ICD10_RE.match(fixed):
             return Verdict(fixed, True, None, True)

@@ -16,7 +16,8 @@ from statistics import median
 from pipeline.geometry import union
 from pipeline.model import BBox, Document, Page
 
-GAP_FACTOR = 0.6  # a horizontal gap wider than this many word heights starts a new segment
+GAP_FACTOR = 0.6  # a horizontal gap wider than this many word heights starts a new segment ...
+MIN_GAP = 4.0  # ... and than this many points (small print on cards)
 
 
 @dataclass
@@ -129,7 +130,7 @@ def _split_segments(row: list[Token]) -> list[list[Token]]:
     h = median(heights) if heights else 10.0
     segments: list[list[Token]] = [[row[0]]]
     for prev, tok in zip(row, row[1:]):
-        if tok.bbox[0] - prev.bbox[2] > GAP_FACTOR * h:
+        if tok.bbox[0] - prev.bbox[2] > max(GAP_FACTOR * h, MIN_GAP) or tok.bbox[0] < prev.bbox[2] - 2:  # gap, or overlap: two cells
             segments.append([tok])
         else:
             segments[-1].append(tok)
@@ -155,7 +156,7 @@ def _merge_wrapped_labels(rows: list[list[list[Token]]]) -> list[list[list[Token
                 cand = rows[j][0]
                 if abs(cand[0].bbox[0] - first[0].bbox[0]) > 3 or any(c.isdigit() for t in cand for c in t.text):
                     break
-                if cand[0].bbox[1] - merged[-1].bbox[3] > 0.8 * h:
+                if cand[0].bbox[1] - merged[-1].bbox[3] > 0.3 * h:
                     break
                 merged.extend(cand)
                 j += 1
@@ -194,18 +195,22 @@ class DocView:
         row = self.rows[seg.row]
         return row[seg.index + 1] if seg.index + 1 < len(row) else None
 
-    def below(self, seg: Segment, x0: float, x1: float, max_rows: int = 2) -> list[Token]:
-        """Tokens on the next rows (same page) horizontally inside [x0, x1): a value under its label."""
+    def below(self, seg: Segment, x0: float, x1: float, max_rows: int = 3, label_x1: float | None = None) -> list[Token]:
+        """Tokens under a label (same page): the first segment on the next rows that starts in the
+        label's column (left edge between ``x0`` and the label's right end), clipped at ``x1``."""
         y_bottom = seg.bbox[3]
         h = seg.bbox[3] - seg.bbox[1]
+        right_edge = label_x1 if label_x1 is not None else seg.bbox[2]
         for r in range(seg.row + 1, min(seg.row + 1 + max_rows, len(self.rows))):
             row = self.rows[r]
             if not row or row[0].page != seg.page:
                 return []
             top = min(s.bbox[1] for s in row)
-            if top - y_bottom > 2.5 * h:
+            if top - y_bottom > max(2.5 * h, 14):
                 return []
-            tokens = [t for s in row for t in s.tokens if x0 - 2 <= (t.bbox[0] + t.bbox[2]) / 2 < x1]
-            if tokens:
-                return tokens
+            for s in row:
+                if x0 - 10 <= s.bbox[0] <= right_edge + 4 or s.bbox[0] <= x0 <= s.bbox[2]:
+                    tokens = [t for t in s.tokens if (t.bbox[0] + t.bbox[2]) / 2 < x1]
+                    if tokens:
+                        return tokens
         return []

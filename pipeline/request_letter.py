@@ -70,7 +70,7 @@ def letter_html(report: Report, today: date | None = None, options: LetterOption
     lines = [
         "<h1>REQUEST FOR MISSING INFORMATION</h1>",
         "<table class='hdr'>",
-        row("To", provider and f"{provider}"),
+        row("To", provider and f"{provider} (ordering provider)"),
         row("Fax", provider_fax),
         row("From", options.sender_name + (f", fax {our_fax}" if our_fax else "")),
         row("Date", today.isoformat()),

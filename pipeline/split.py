@@ -17,7 +17,7 @@ vote of its pages; its confidence the mean (or min) of its pages' confidences.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from typing import Literal
 
@@ -28,21 +28,25 @@ from pipeline.model import Document, Model, Page, PagePrediction
 _PAGE_OF = re.compile(r"\b(?:page|pg\.?|p\.)\s*0*(\d{1,3})\s*(?:of|/)\s*0*(\d{1,3})\b", re.I)
 _FAX_HINT = re.compile(r"\bfax\b|\bfrom\b|\bto:|\d{3}[\s.\-)]{1,2}\d{3}[\s.\-]\d{4}|\b\d{1,2}:\d{2}\b", re.I)
 _CONTINUED = re.compile(r"\(?\bcontinued\b(?!\s+on)|\bcont(?:'|’)?d\b|continuation", re.I)
-_PATIENT = re.compile(
-    r"\b(?:patient(?:\s+full)?(?:\s+name)?|member(?:\s+name)?|pt\.?(?:\s+name)?|name)\s*[:#]\s*"
-    r"([A-Za-z][A-Za-z'\-.]+(?:,?\s+[A-Za-z][A-Za-z'\-.]*){1,3})",
-    re.I,
-)
-_DOB = re.compile(r"\b(?:dob|d\.o\.b\.?|date\s+of\s+birth|birth\s*date)\s*[:#]?\s*(.{6,20})", re.I)
-_DOC_DATE = re.compile(
-    r"\b(?:date\s+of\s+service|dos|service\s+date|visit\s+date|date\s+of\s+visit|encounter\s+date|"
+_PATIENT_LABEL = r"(?:patient(?:\s+full)?\s+name|member\s+name|pt\.?\s+name|patient|^name)"
+_DOB_LABEL = r"(?:patient\s+)?(?:dob|d\.o\.b\.?|date\s+of\s+birth|birth\s*date)"
+_DATE_LABEL = (
+    r"(?:date\s+of\s+service|dos|service\s+date|visit\s+date|date\s+of\s+visit|encounter\s+date|"
     r"exam\s+date|date\s+of\s+exam|report\s+date|date\s+reported|collection\s+date|collected|"
-    r"note\s+date|letter\s+date|date\s+of\s+letter|date\s+signed|order\s+date|date\s+ordered|referral\s+date|"
+    r"note\s+date|letter\s+date|date\s+of\s+letter|order\s+date|date\s+ordered|referral\s+date|"
     r"date\s+of\s+request|request\s+date|date\s+submitted|reported|resulted|final\s+report|"
-    r"registration\s+date|today's\s+date|statement\s+date|date\s+processed|discharge\s+date|date)\s*[:#]\s*(.{6,20})",
-    re.I,
+    r"registration\s+date|today's\s+date|statement\s+date|date\s+processed|discharge\s+date|date)"
 )
-_NAME_STOP = {"dob", "date", "sex", "mrn", "id", "member", "birth", "gender", "age", "phone", "account"}
+# a label with its value on the same line ("DOB: 01/02/1960") ...
+_PATIENT_INLINE = re.compile(rf"(?:^|(?<=\s)){_PATIENT_LABEL}[ \t]*:[ \t]*(?P<v>[A-Za-z].*)", re.I)
+_DOB_INLINE = re.compile(rf"\b{_DOB_LABEL}[ \t]*[:#]?[ \t]*(?P<v>\S.*)", re.I)
+_DATE_INLINE = re.compile(rf"(?<!birth )(?<!birth)\b{_DATE_LABEL}[ \t]*[:#][ \t]*(?P<v>\S.*)", re.I)
+# ... or alone on its line, the value on the next one (form grids read column by column)
+_PATIENT_ALONE = re.compile(rf"{_PATIENT_LABEL}[ \t]*:?", re.I)
+_DOB_ALONE = re.compile(rf"{_DOB_LABEL}[ \t]*:?", re.I)
+_DATE_ALONE = re.compile(rf"{_DATE_LABEL}[ \t]*:?", re.I)
+_NAME_STOP = {"dob", "date", "sex", "mrn", "id", "member", "birth", "gender", "age", "phone", "account", "patient",
+              "insurance", "address", "provider", "group", "policy", "pt"}
 
 
 class SplitOptions(Model):
@@ -116,6 +120,18 @@ def _title(lines: list[str]) -> str | None:
     return None
 
 
+def _labelled(lines: list[str], inline: re.Pattern, alone: re.Pattern) -> list[str]:
+    """Values printed after a label: on the label's line, or on the next line when the label is alone."""
+    values = []
+    for i, line in enumerate(lines):
+        if alone.fullmatch(line):
+            if i + 1 < len(lines):
+                values.append(lines[i + 1])
+            continue
+        values += [m.group("v") for m in inline.finditer(line)]
+    return values
+
+
 def page_cues(page: Page) -> PageCues:
     lines = _lines(page)
     edge = set(range(min(3, len(lines)))) | set(range(max(0, len(lines) - 3), len(lines)))
@@ -123,21 +139,15 @@ def page_cues(page: Page) -> PageCues:
     body = [line for i, line in enumerate(lines) if i not in header_idx]
     fax_page = next((_fax_page(lines[i]) for i in sorted(header_idx)), None)
     page_of = None
-    for line in body:
+    for line in body:  # the last one wins: a document's own numbers sit in its footer
         m = _PAGE_OF.search(line)
         if m and 0 < int(m.group(1)) <= int(m.group(2)):
             page_of = (int(m.group(1)), int(m.group(2)))
-            break
-    text = "\n".join(body)
-    patient = next((k for m in _PATIENT.finditer(text) if (k := _name_key(m.group(1)))), None)
-    dob = next((d for m in _DOB.finditer(text) if (d := _date_value(m.group(1), "dob"))), None)
-    doc_date = None
-    for m in _DOC_DATE.finditer(text):
-        if re.match(r"\s*of\s+birth", text[m.start() + 4 : m.start() + 14], re.I):
-            continue
-        if (value := _date_value(m.group(1), "any")) and value != dob:
-            doc_date = value
-            break
+    patient = next((k for v in _labelled(body, _PATIENT_INLINE, _PATIENT_ALONE) if (k := _name_key(v))), None)
+    dob = next((d for v in _labelled(body, _DOB_INLINE, _DOB_ALONE) if (d := _date_value(v[:24], "dob"))), None)
+    doc_date = next(
+        (d for v in _labelled(body, _DATE_INLINE, _DATE_ALONE) if (d := _date_value(v[:24], "any")) and d != dob), None
+    )
     return PageCues(
         page_of=page_of,
         fax_page=fax_page,
@@ -206,8 +216,12 @@ def split_documents(
     groups: list[list[int]] = []
     prev_cues: PageCues | None = None
     doc_cues: PageCues | None = None
-    for i, page in enumerate(pages):
-        cues = page_cues(page)
+    all_cues = [page_cues(page) for page in pages]
+    if len(pages) > 1 and any(c.page_of for c in all_cues) and all(
+        c.page_of in (None, (i + 1, len(pages))) for i, c in enumerate(all_cues)
+    ):  # "Page k of N" counting the whole packet: a fax header's numbers, not a document's
+        all_cues = [replace(c, fax_page=c.page_of, page_of=None) for c in all_cues]
+    for i, cues in enumerate(all_cues):
         new = prev_cues is None or doc_cues is None or starts_document(
             prev_cues, doc_cues, cues, predictions[i - 1].type, predictions[i].type, options
         )

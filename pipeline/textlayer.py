@@ -49,18 +49,19 @@ def _real(text: str) -> bool:
 
 def read_text_layer(page, options: TextLayerOptions = TextLayerOptions()) -> TextLayer:
     """Words and lines of an open ``pymupdf.Page``, in points on the displayed (rotated) page."""
-    import pymupdf
-
     rect = page.rect
-    to_display = page.rotation_matrix
+    a, b, c, d, e, f = tuple(page.rotation_matrix)  # unrotated -> displayed page (identity when not rotated)
     groups: dict[tuple[int, int], list[Word]] = {}
     for x0, y0, x1, y1, text, block, line, _ in page.get_text("words", sort=False):
         text = text.strip()
         if not text:
             continue
-        box = pymupdf.Rect(x0, y0, x1, y1) * to_display
-        bbox: BBox = (round(max(0.0, box.x0), 2), round(max(0.0, box.y0), 2),
-                      round(min(rect.width, box.x1), 2), round(min(rect.height, box.y1), 2))
+        if page.rotation:
+            xs = (a * x0 + c * y0 + e, a * x1 + c * y1 + e)
+            ys = (b * x0 + d * y0 + f, b * x1 + d * y1 + f)
+            x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+        bbox: BBox = (round(max(0.0, x0), 2), round(max(0.0, y0), 2),
+                      round(min(rect.width, x1), 2), round(min(rect.height, y1), 2))
         groups.setdefault((block, line), []).append(Word(text=text, bbox=bbox, confidence=1.0))
     ordered = _reading_order(list(groups.values()))
     words = [w for ws in ordered for w in ws]
@@ -109,6 +110,8 @@ def _image_cover(page) -> float:
     """Share of the page area covered by images (overlaps counted once, approximately)."""
     area = page.rect.width * page.rect.height
     if area <= 0:
+        return 0.0
+    if not page.get_images(full=False):
         return 0.0
     boxes = [info["bbox"] for info in page.get_image_info()]
     if not boxes:

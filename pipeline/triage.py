@@ -96,6 +96,9 @@ def review_flags(report: Report, options: TriageOptions = TriageOptions()) -> Re
                 reasons.append(problem.reason)
             elif problem.requirement == "same patient":
                 reasons.append(f"identity mismatch: {problem.reason}")
+            elif _unread_field(report, problem.doc_id, problem.field):
+                reasons.append(f"{problem.field} could not be read on {_pages(problem.pages)}, so a checklist "
+                               "rule failed: check the page by eye")
         if checklist.status == "needs_review" and checklist.decided_by == "none":
             reasons.append("no checklist applies to this packet")
     reasons = list(dict.fromkeys(reasons))
@@ -157,6 +160,12 @@ def _date(value: object) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         return None
+
+
+def _unread_field(report: Report, doc_id: str | None, field: str | None) -> bool:
+    """The problem rests on a field the reader did not find on a document that is there."""
+    doc = next((d for d in report.documents if d.doc_id == doc_id), None) if doc_id else None
+    return doc is not None and field is not None and field != "patient_name" and field not in doc.fields
 
 
 def _pages(pages: list[int]) -> str:

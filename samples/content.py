@@ -241,8 +241,8 @@ class ContentFactory:
         return Payer(name, short, color, mstyle, make_phone(self.rng), make_phone(self.rng),
                      f"PO Box {self.rng.randint(1000, 99999)}", self.city_line(), plans)
 
-    def patient(self, key: str, payer: Payer, today: date) -> Patient:
-        sex = self.rng.choice("FM")
+    def patient(self, key: str, payer: Payer, today: date, sex: str | None = None) -> Patient:
+        sex = sex or self.rng.choice("FM")
         age_days = self.rng.randint(19 * 365, 84 * 365)
         dob = today - timedelta(days=age_days)
         group = self.rng.choice([
@@ -310,6 +310,7 @@ ICD10 = {
     "N18.30": "Chronic kidney disease, stage 3 unspecified",
     "J18.9": "Pneumonia, unspecified organism",
     "E87.1": "Hypo-osmolality and hyponatremia",
+    "G47.33": "Obstructive sleep apnea (adult) (pediatric)",
 }
 
 CPT = {
@@ -341,6 +342,7 @@ CPT = {
     "J9041": "Injection, bortezomib, 0.1 mg",
     "J0129": "Injection, abatacept, 10 mg",
     "J3380": "Injection, vedolizumab, 1 mg",
+    "E0601": "Continuous positive airway pressure (CPAP) device",
 }
 
 

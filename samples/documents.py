@@ -424,9 +424,26 @@ def clinical_note(case: Case, rng: random.Random, *, patient: Patient, when: dat
             f["cpt_codes"] = [sc.jcode]
     else:
         plan = f"Refer to {getattr(sc, 'specialty', 'specialist')} for further evaluation. Continue current medications."
-    sections = [("Chief Complaint", cc), ("History of Present Illness", hpi), ("Current Medications", ", ".join(meds)),
+    pmh = ", ".join(rng.sample(["hypertension", "hyperlipidemia", "GERD", "osteoarthritis", "seasonal allergies",
+                                "anxiety", "hypothyroidism", "obesity", "prediabetes", "remote appendectomy"], 3))
+    social = rng.choice(["Never smoker. Drinks alcohol socially. Works as a teacher.",
+                         "Former smoker, quit 10 years ago. No alcohol. Retired.",
+                         "Lives with spouse. Denies tobacco or drug use. Works in construction.",
+                         "Current smoker, 1/2 pack per day, counseled on cessation. Office worker."])
+    allergies = rng.choice(["NKDA", "Penicillin (rash)", "Sulfa drugs (hives)", "Codeine (nausea)"])
+    sections = [("Chief Complaint", cc), ("History of Present Illness", hpi), ("Past Medical History", pmh),
+                ("Allergies", allergies), ("Current Medications", ", ".join(meds)), ("Social History", social),
                 ("Review of Systems", ros), ("Vital Signs", vitals), ("Physical Exam", exam),
                 ("Assessment", assess_lines), ("Plan", plan)]
+    if n_pages == 1:
+        sections = [x for x in sections if x[0] not in ("Social History", "Past Medical History")]
+    if n_pages == 3:
+        sections.insert(8, ("Data Reviewed", rng.choice([
+            "Prior records reviewed. Recent labs within normal limits except as noted in the HPI.",
+            "Outside imaging report and medication history reviewed with the patient.",
+        ])))
+        sections.append(("Patient Education", "Diagnosis, treatment options, risks and benefits discussed. "
+                         "Patient verbalized understanding and agrees with the plan. Return precautions given."))
     title = rng.choice(["Office Visit Note", "Progress Note", "Clinic Note", "History and Physical",
                         "Consultation Note", "Follow-Up Visit"])
     f["signature_present"] = True
@@ -581,7 +598,8 @@ def medical_necessity_letter(case: Case, rng: random.Random, *, patient: Patient
                       Signature(rng.choice(["ink", "ink", "electronic"]), text, pr.d(when), "Sincerely"), f,
                       patient.key, letter=True, salutation=rng.choice(["Dear Medical Director:",
                                                                        "To Whom It May Concern:",
-                                                                       "Dear Appeals Reviewer:"]))
+                                                                       "Dear Appeals Reviewer:" if appeal
+                                                                       else "Dear Reviewer:"]))
 
 
 def patient_registration(case: Case, rng: random.Random, *, patient: Patient, when: date, member: bool = True,

@@ -29,8 +29,8 @@ from samples.truth import evaluate, infer_workflow, printed_service_date
 
 # The packet plan cycles through these so that a modest n covers every checklist, outcome and rendering.
 WORKFLOW_CYCLE = ["prior_auth_imaging", "prior_auth_infusion", "specialist_referral", "appeal",
-                  "payer_correspondence", "prior_auth_imaging", None, "prior_auth_infusion", "specialist_referral",
-                  "appeal", "prior_auth_imaging", "payer_correspondence"]
+                  "payer_correspondence", None, "prior_auth_imaging", "prior_auth_infusion", "specialist_referral",
+                  "appeal", "prior_auth_imaging", "payer_correspondence", None, "prior_auth_infusion"]
 RENDER_CYCLE = ["born_digital", "fax", "scanned", "born_digital", "fax", "folder", "scanned", "fax", "born_digital",
                 "scanned", "fax", "born_digital", "folder"]
 DEFECTS = {
@@ -46,7 +46,7 @@ DEFECTS = {
                "other_patient_document"],
     "payer_correspondence": ["missing_member_id", "missing_auth_number"],
 }
-NEEDS_REVIEW_KINDS = ["notes_and_labs", "registration_bundle", "records_request", "dme_request", "card_photo"]
+NEEDS_REVIEW_KINDS = ["card_photo", "notes_and_labs", "records_request", "registration_bundle", "dme_request"]
 
 
 @dataclass
@@ -79,7 +79,7 @@ def plan_packets(n: int, seed: int) -> list[Plan]:
         defect = None
         review_kind = ""
         if wf is None:
-            review_kind = NEEDS_REVIEW_KINDS[(k + seed) % len(NEEDS_REVIEW_KINDS)]
+            review_kind = NEEDS_REVIEW_KINDS[k % len(NEEDS_REVIEW_KINDS)]
         elif (k + seed) % 2 == 1:
             opts = DEFECTS[wf]
             defect = opts[(k // 2 + seed) % len(opts)]
@@ -97,8 +97,6 @@ def _case(plan: Plan, cf: ContentFactory) -> D.Case:
     rng = cf.rng
     received = date(2026, 11, 2) + timedelta(days=rng.randint(0, 27))
     payer = cf.payer()
-    p1 = cf.patient("p1", payer, received)
-    p2 = cf.patient("p2", payer, received)
     wf = plan.workflow
     scenario: object
     drug = ""
@@ -117,6 +115,9 @@ def _case(plan: Plan, cf: ContentFactory) -> D.Case:
         cpts = list(scenario.cpts[:rng.randint(1, len(scenario.cpts))])
         icds = list(scenario.icds)
         spec = rng.choice(["Family Medicine", "Internal Medicine", "Orthopedic Surgery", "Neurology"])
+    female_only = any(c.startswith(("C50", "D50")) for c in icds)
+    p1 = cf.patient("p1", payer, received, sex="F" if female_only else None)
+    p2 = cf.patient("p2", payer, received, sex="F" if female_only else None)
     provider = cf.provider(spec, valid_npi=plan.defect != "bad_npi_check_digit")
     specialist = cf.provider(getattr(scenario, "specialty", "Radiology"))
     service = received + timedelta(days=rng.randint(5, 30))
@@ -161,7 +162,7 @@ def compose(plan: Plan, case: D.Case, rng: random.Random) -> list[D.DocContent]:
             docs.append(note(S - timedelta(days=age), patient=who))
             if rng.random() < 0.25:  # an earlier note back to back
                 docs.append(note(S - timedelta(days=age + rng.randint(60, 150)), patient=who))
-        if rng.random() < 0.2:
+        if rng.random() < 0.35:
             docs.append(D.imaging_report(case, rng, patient=p1, when=R - timedelta(days=rng.randint(20, 200)),
                                          with_cpt=rng.random() < 0.5))
         if member and rng.random() < 0.8:
@@ -175,6 +176,8 @@ def compose(plan: Plan, case: D.Case, rng: random.Random) -> list[D.DocContent]:
                                                    appeal=False, member=member))
         age = rng.randint(120, 300) if defect == "clinical_note_too_old" else rng.randint(5, 60)
         docs.append(note(S - timedelta(days=age)))
+        if rng.random() < 0.2:  # an earlier note back to back
+            docs.append(note(S - timedelta(days=age + rng.randint(40, 120))))
         if defect != "missing_lab_result":
             lage = rng.randint(45, 120) if defect == "lab_result_too_old" else rng.randint(3, 20)
             docs.append(D.lab_result(case, rng, patient=p2 if other else p1, when=S - timedelta(days=lage)))
@@ -223,11 +226,14 @@ def compose(plan: Plan, case: D.Case, rng: random.Random) -> list[D.DocContent]:
             docs.append(D.discharge_summary(case, rng, patient=p1, when=R - timedelta(days=rng.randint(3, 20))))
             docs.append(note(R - timedelta(days=rng.randint(1, 10)), plan_codes=False))
             docs.append(D.lab_result(case, rng, patient=p1, when=R - timedelta(days=rng.randint(1, 10))))
+            docs.append(D.prescription(case, rng, patient=p1, when=R - timedelta(days=rng.randint(0, 5))))
         elif k == "registration_bundle":
             docs.append(D.patient_registration(case, rng, patient=p1, when=R))
             docs.append(D.consent_form(case, rng, patient=p1, when=R, signed=True))
             docs.append(D.prescription(case, rng, patient=p1, when=R - timedelta(days=rng.randint(0, 15))))
             docs.append(D.insurance_card(case, rng, patient=p1))
+            if rng.random() < 0.5:
+                docs.append(D.other_document(case, rng, patient=p1, when=R))
         elif k == "records_request":
             docs.append(D.other_document(case, rng, patient=p1, when=R))
             docs.append(D.imaging_report(case, rng, patient=p1, when=R - timedelta(days=rng.randint(10, 90)),
@@ -236,9 +242,6 @@ def compose(plan: Plan, case: D.Case, rng: random.Random) -> list[D.DocContent]:
         elif k == "dme_request":
             # a prior auth request for a CPAP machine: no imaging CPT, no J-code, no referral order
             case.cpts, case.icds = ["E0601"], ["G47.33"]
-            from samples.content import CPT, ICD10
-            CPT.setdefault("E0601", "Continuous positive airway pressure (CPAP) device")
-            ICD10.setdefault("G47.33", "Obstructive sleep apnea (adult) (pediatric)")
             docs.append(D.prior_auth_request(case, rng, patient=p1, signed=True, when=R))
             docs.append(D.other_document(case, rng, patient=p1, when=R))
         else:  # card_photo
@@ -352,8 +355,9 @@ def build_packet(plan: Plan, out: Path) -> dict:
         for gi, group in enumerate(groups, start=1):
             first = group[0].content
             if first.type == "insurance_card" and rng.random() < 0.75:
-                for side, img in zip(("front", "back"), group[0].card_imgs):
-                    name = f"{gi:02d}_insurance_card_{side}.jpg"
+                shot = rng.randint(1000, 9990)
+                for k, img in enumerate(group[0].card_imgs):  # phone photos, front then back in name order
+                    name = f"{gi:02d}_IMG_{shot + k}.jpg"
                     (folder / name).write_bytes(photo_jpeg(img, rng))
                     files.append(name)
                 kinds.add("photo")
@@ -362,11 +366,11 @@ def build_packet(plan: Plan, out: Path) -> dict:
                 continue
             specs = [p for d in group for p in d.pages]
             doc = build_pdf(specs, rng)
-            label = first.type.replace("_", "-")
+            label = rng.choice(["attachment", "document", "scan", "pages", "records"])
             if base == "fax":
                 data, _ = fax_tiff(doc, rng, plan.seed + gi, lambda i, t, s: fax_header(sent_at, sender_fax, to_fax,
                                                                                        sender_name, i, t, s))
-                name = f"{gi:02d}_{label}.tif"
+                name = f"{gi:02d}_fax.tif"
             elif base == "scanned":
                 data, name = scanned_pdf(doc, rng, plan.seed + gi), f"{gi:02d}_{label}.pdf"
             else:

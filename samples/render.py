@@ -85,6 +85,8 @@ def _card_page(page: pymupdf.Page, spec: PageSpec, rng: random.Random) -> None:
 
 
 def pdf_bytes(doc: pymupdf.Document) -> bytes:
+    if any(page.get_fonts() for page in doc):
+        doc.subset_fonts()  # full embedded fonts would make every page ~60 KB
     doc.set_metadata({"producer": "intakeiq samples", "creator": "intakeiq samples", "creationDate": FIXED_PDF_DATE,
                       "modDate": FIXED_PDF_DATE, "title": "", "author": "", "subject": "", "keywords": ""})
     return doc.tobytes(garbage=3, deflate=True, no_new_id=True)
@@ -106,24 +108,25 @@ def _rotate(arr: np.ndarray, angle: float, border: int) -> np.ndarray:
 
 def scanned_pdf(doc: pymupdf.Document, rng: random.Random, seed: int) -> bytes:
     """Raster-only PDF: each page rasterised, skewed, blurred, noised, JPEG-compressed."""
-    nrng = np.random.default_rng(seed)
     out = pymupdf.open()
     dpi = rng.choice([150, 150, 200])
     tone = rng.uniform(0.88, 0.97)
+    cv2.setRNGSeed(seed % (2**31))
     for page in doc:
-        arr = _gray(page, dpi, dpi).astype(np.float32)
-        arr = arr * tone + (255 * (1 - tone)) * 0.2  # paper tint, ink not pure black
-        arr = _rotate(arr.astype(np.uint8), rng.uniform(-1.3, 1.3), int(255 * tone)).astype(np.float32)
+        arr = _gray(page, dpi, dpi)
+        arr = cv2.convertScaleAbs(arr, alpha=tone, beta=(255 * (1 - tone)) * 0.2)  # paper tint, ink not pure black
+        arr = _rotate(arr, rng.uniform(-1.3, 1.3), int(255 * tone))
         arr = cv2.GaussianBlur(arr, (0, 0), rng.uniform(0.5, 1.0))
         h, w = arr.shape
         # uneven lighting across the page and a darker scanner edge now and then
         grad = np.linspace(rng.uniform(0.93, 1.0), rng.uniform(0.97, 1.03), w, dtype=np.float32)[None, :]
-        arr = arr * grad
+        arr = cv2.multiply(arr.astype(np.float32), np.broadcast_to(grad, (h, w)).copy())
         if rng.random() < 0.4:
             edge = int(w * rng.uniform(0.005, 0.02))
             arr[:, :edge] *= 0.35
-        arr += nrng.normal(0, rng.uniform(3, 7), arr.shape).astype(np.float32)
-        arr = np.clip(arr, 0, 255).astype(np.uint8)
+        noise = np.empty((h, w), np.float32)
+        cv2.randn(noise, 0, rng.uniform(3, 7))
+        arr = np.clip(arr + noise, 0, 255).astype(np.uint8)
         ok, jpg = cv2.imencode(".jpg", arr, [cv2.IMWRITE_JPEG_QUALITY, rng.randint(45, 62)])
         p = out.new_page(width=LETTER[0], height=LETTER[1])
         p.insert_image(p.rect, stream=jpg.tobytes())
@@ -149,6 +152,7 @@ def fax_header(when: datetime, from_fax: str, to_fax: str, sender: str, page: in
 def fax_tiff(doc: pymupdf.Document, rng: random.Random, seed: int, header: callable) -> tuple[bytes, int]:
     """Multi-page bilevel G4 TIFF at 204 x 196 (fine) or 204 x 98 (standard) dpi. Returns (bytes, y dpi)."""
     nrng = np.random.default_rng(seed)
+    cv2.setRNGSeed(seed % (2**31))
     vres = rng.choice([196, 98])
     frames = []
     total = doc.page_count
@@ -159,10 +163,11 @@ def fax_tiff(doc: pymupdf.Document, rng: random.Random, seed: int, header: calla
         h, w = arr.shape
         off = (w - FAX_WIDTH) // 2
         arr = arr[:, off:off + FAX_WIDTH] if w >= FAX_WIDTH else np.pad(arr, ((0, 0), (0, FAX_WIDTH - w)), constant_values=255)
-        arr = _rotate(arr, rng.uniform(-0.6, 0.6), 255).astype(np.float32)
+        arr = _rotate(arr, rng.uniform(-0.6, 0.6), 255)
         arr = cv2.GaussianBlur(arr, (0, 0), 0.7)
-        arr += nrng.normal(0, 12, arr.shape).astype(np.float32)
-        bw = arr > thresh  # True = white
+        noise = np.empty(arr.shape, np.int16)
+        cv2.randn(noise, 0, 12)
+        bw = (arr.astype(np.int16) + noise) > thresh  # True = white
         # speckle: isolated black dots and a few small clusters
         n_dots = int(bw.size * rng.uniform(0.0002, 0.0008))
         ys = nrng.integers(0, bw.shape[0], n_dots)
@@ -181,11 +186,35 @@ def fax_tiff(doc: pymupdf.Document, rng: random.Random, seed: int, header: calla
         strip_h = max(8, round(34 * vres / 204))
         strip_arr = np.array(strip.resize((FAX_WIDTH, strip_h), Image.BILINEAR)) > 140
         bw[4:4 + strip_h, :] = strip_arr
-        frames.append(Image.fromarray(bw).convert("1"))
+        # bits set where the page is black; written as BlackIsZero, then the tag says WhiteIsZero (fax style)
+        frames.append(Image.frombytes("1", (bw.shape[1], bw.shape[0]), np.packbits(~bw, axis=1).tobytes()))
     buf = io.BytesIO()
     frames[0].save(buf, "TIFF", save_all=True, append_images=frames[1:], compression="group4", dpi=(204, vres),
-                   tiffinfo={262: 0, 266: 1, 305: "intakeiq samples fax", 274: 1})
-    return buf.getvalue(), vres
+                   tiffinfo={266: 1, 305: "intakeiq samples fax", 274: 1})
+    return _white_is_zero(buf.getvalue()), vres
+
+
+def _white_is_zero(data: bytes) -> bytes:
+    """Set PhotometricInterpretation (tag 262) to 0 in every IFD of a little-endian TIFF.
+
+    Pillow writes bilevel pages as BlackIsZero and is slow when asked for WhiteIsZero; real fax
+    TIFFs are WhiteIsZero, so the frames are written inverted and the tag is patched here.
+    """
+    import struct
+
+    if data[:2] != b"II":
+        raise ValueError("expected a little-endian TIFF from Pillow")
+    buf = bytearray(data)
+    offset = struct.unpack_from("<I", buf, 4)[0]
+    while offset:
+        n = struct.unpack_from("<H", buf, offset)[0]
+        for k in range(n):
+            entry = offset + 2 + 12 * k
+            tag, typ, count = struct.unpack_from("<HHI", buf, entry)
+            if tag == 262 and typ == 3 and count == 1:
+                struct.pack_into("<H", buf, entry + 8, 0)
+        offset = struct.unpack_from("<I", buf, offset + 2 + 12 * n)[0]
+    return bytes(buf)
 
 
 # --------------------------------------------------------------------------- photos
@@ -194,19 +223,22 @@ def fax_tiff(doc: pymupdf.Document, rng: random.Random, seed: int, header: calla
 def card_photo(card: Image.Image, rng: random.Random, size: tuple[int, int] = (1600, 1200)) -> Image.Image:
     """A phone photo of a card: table background, perspective, uneven light, blur, noise."""
     W, H = size
-    nrng = np.random.default_rng(rng.randint(0, 2**31))
+    seed = rng.randint(0, 2**31 - 1)
+    nrng = np.random.default_rng(seed)
+    cv2.setRNGSeed(seed)
+    w4, h4 = W // 4, H // 4  # textures and light are made small and scaled up
     kind = rng.randint(0, 2)
     if kind == 0:  # wood
         base = np.array([rng.randint(120, 160), rng.randint(80, 105), rng.randint(45, 70)], np.float32)
-        grain = np.sin(np.linspace(0, rng.uniform(30, 60), H)[:, None] + nrng.normal(0, 0.4, (H, 1))) * 12
-        bg = base[None, None, :] + grain[:, :, None] + nrng.normal(0, 5, (H, W, 1))
+        grain = np.sin(np.linspace(0, rng.uniform(30, 60), h4)[:, None] + nrng.normal(0, 0.4, (h4, 1))) * 12
+        bg = base[None, None, :] + grain[:, :, None] + nrng.normal(0, 5, (h4, w4, 1))
     elif kind == 1:  # gray desk
         g = rng.randint(150, 200)
-        bg = np.full((H, W, 3), g, np.float32) + nrng.normal(0, 6, (H, W, 1))
+        bg = np.full((h4, w4, 3), g, np.float32) + nrng.normal(0, 6, (h4, w4, 1))
     else:  # dark fabric
         g = rng.randint(40, 70)
-        bg = np.full((H, W, 3), [g, g, g + 15], np.float32) + nrng.normal(0, 10, (H, W, 1))
-    bg = np.clip(bg, 0, 255).astype(np.uint8)
+        bg = np.full((h4, w4, 3), [g, g, g + 15], np.float32) + nrng.normal(0, 10, (h4, w4, 1))
+    bg = cv2.resize(bg.astype(np.float32), (W, H), interpolation=cv2.INTER_LINEAR)
     src = np.array(card.convert("RGB"))
     ch, cw = src.shape[:2]
     scale = rng.uniform(0.62, 0.8) * W / cw
@@ -217,22 +249,26 @@ def card_photo(card: Image.Image, rng: random.Random, size: tuple[int, int] = (1
                       [cx + hw + j(), cy + hh + j()], [cx - hw + j(), cy + hh + j()]])
     srcq = np.float32([[0, 0], [cw, 0], [cw, ch], [0, ch]])
     m = cv2.getPerspectiveTransform(srcq, dst)
-    warped = cv2.warpPerspective(src, m, (W, H))
-    mask = cv2.warpPerspective(np.full((ch, cw), 255, np.uint8), m, (W, H))
-    # soft shadow
-    shadow = cv2.GaussianBlur(np.roll(np.roll(mask, 12, 0), 10, 1), (0, 0), 12).astype(np.float32) / 255
-    out = bg.astype(np.float32) * (1 - 0.45 * shadow[:, :, None])
-    a = (mask.astype(np.float32) / 255)[:, :, None]
-    out = out * (1 - a) + warped.astype(np.float32) * a
-    # lighting: a bright spot and falloff
-    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
-    lx, ly = rng.uniform(0.2, 0.8) * W, rng.uniform(0.2, 0.8) * H
-    light = 1.08 - 0.35 * (((xx - lx) ** 2 + (yy - ly) ** 2) / (W * W + H * H))
+    warped = cv2.warpPerspective(src, m, (W, H)).astype(np.float32)
+    card_mask = Image.new("L", (cw, ch), 0)
+    ImageDraw.Draw(card_mask).rounded_rectangle([0, 0, cw - 1, ch - 1], radius=int(36 * cw / 1012), fill=255)
+    mask = cv2.warpPerspective(np.array(card_mask), m, (W, H))
+    small = cv2.resize(np.roll(np.roll(mask, 12, 0), 10, 1), (w4, h4), interpolation=cv2.INTER_AREA)
+    shadow = cv2.resize(cv2.GaussianBlur(small, (0, 0), 3), (W, H)).astype(np.float32) / 255
+    a = mask.astype(np.float32) / 255
+    out = bg * (1 - 0.45 * shadow)[:, :, None]
+    out = out * (1 - a)[:, :, None] + warped * a[:, :, None]
+    # lighting: a bright spot and falloff, and a colour cast
+    yy, xx = np.mgrid[0:h4, 0:w4].astype(np.float32)
+    lx, ly = rng.uniform(0.2, 0.8) * w4, rng.uniform(0.2, 0.8) * h4
+    light = 1.08 - 0.35 * (((xx - lx) ** 2 + (yy - ly) ** 2) / (w4 * w4 + h4 * h4))
+    light = cv2.resize(light, (W, H))
     tint = np.array([1.0, rng.uniform(0.96, 1.0), rng.uniform(0.88, 0.98)], np.float32)
     out = out * light[:, :, None] * tint[None, None, :]
     out = cv2.GaussianBlur(out, (0, 0), rng.uniform(0.6, 1.4))
-    out += nrng.normal(0, 3.5, out.shape).astype(np.float32)
-    return Image.fromarray(np.clip(out, 0, 255).astype(np.uint8))
+    noise = np.empty(out.shape, np.float32)
+    cv2.randn(noise, 0, 3.5)
+    return Image.fromarray(np.clip(out + noise, 0, 255).astype(np.uint8))
 
 
 def photo_jpeg(card: Image.Image, rng: random.Random) -> bytes:

@@ -64,6 +64,7 @@ def evaluate(workflow: str | None, docs: list[dict], service_date: date | None, 
 
     def require(types: tuple[str, ...], signed: bool = False, window: int | None = None, extra=None) -> None:
         ok = False
+        failed: list[dict] = []  # reported only when no document satisfies the requirement
         for d in own:
             if d["type"] not in types:
                 continue
@@ -77,11 +78,12 @@ def evaluate(workflow: str | None, docs: list[dict], service_date: date | None, 
             if why is None:
                 ok = True
             else:
-                problems.append({"requirement": "/".join(types), "reason": why, "pages": d["pages"]})
+                failed.append({"requirement": "/".join(types), "reason": why, "pages": d["pages"]})
         for d in docs:
             if d["type"] in types and d["patient"] != patient:
                 problems.append({"requirement": "/".join(types), "reason": "another patient", "pages": d["pages"]})
         if not ok:
+            problems.extend(failed)
             missing.append(types[0])
 
     def need_field(name: str, check=None) -> None:

@@ -32,7 +32,9 @@ def check_packet(registry: ChecklistRegistry, packet: Packet, documents: list[Do
         problems = [choice_problem] if choice_problem else []
         return ChecklistResult(id=None, status="needs_review", problems=problems + _identity(identity_problems),
                                decided_by=decided_by, reference_date=ref_date, reference_date_source=ref_source)
-    others = other_patient_docs(documents) if checklist.same_patient else set()
+    others: set[str] = set()
+    if checklist.same_patient:  # documents of another patient never satisfy a requirement
+        others = other_patient_docs(documents) | {p.doc_id for p in identity_problems if p.doc_id}
     missing: list[MissingDocument] = []
     problems: list[Problem] = []
     for requirement in checklist.requires:
@@ -144,16 +146,20 @@ def check_requirement(requirement: DocumentRequirement, documents: list[Document
     """(what to list as missing or None, problems for documents that were there but fail)."""
     specs = requirement.alternatives()
     failing: list[tuple[Document, list[tuple[str, str | None]]]] = []
+    satisfied = False
     for doc in documents:
-        for spec in specs:
-            if doc.type != spec.type:
-                continue
-            reasons = spec_failures(spec, doc, ref_date)
-            if doc.doc_id in others:
-                reasons.append(("belongs to another patient" + _identity_text(doc), "patient_name"))
-            if not reasons:
-                return None, []
+        outcomes = [spec_failures(spec, doc, ref_date) for spec in specs if spec.type == doc.type]
+        if not outcomes:
+            continue
+        reasons = next((r for r in outcomes if not r), outcomes[0])
+        if doc.doc_id in others:
+            reasons = [*reasons, ("belongs to another patient" + _identity_text(doc), "patient_name")]
+        if reasons:
             failing.append((doc, reasons))
+        else:
+            satisfied = True
+    if satisfied:  # an older note beside a fresh one is history, not a gap (samples/README.md agrees)
+        return None, []
     problems = [
         Problem(requirement=requirement.name(),
                 reason=f"{doc_label(doc.type)} ({_pages_text(doc.pages)}) " + "; ".join(r for r, _ in reasons),

@@ -68,7 +68,22 @@ def load_checklists(extra_dirs: list[str] | None = None) -> ChecklistRegistry:
     return registry
 
 
+_CACHE: dict[tuple[str, int, int], Checklist] = {}
+
+
 def load_checklist_file(path: Path) -> Checklist:
+    """One checklist file, parsed once per (path, size, modification time): edits are picked up."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise IntakeError("E_CHECKLIST", f"{path}: cannot read checklist file ({exc})", str(path)) from None
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key not in _CACHE:
+        _CACHE[key] = _parse_checklist_file(path)
+    return _CACHE[key]
+
+
+def _parse_checklist_file(path: Path) -> Checklist:
     text = _read(path)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -80,11 +95,14 @@ def load_checklist_file(path: Path) -> Checklist:
         raise _error(path, (node.start_mark.line + 1) if node else 1,
                      "a checklist file must be a mapping with id, version, description and rules")
     marks: dict[Path_, int] = {}
-    data = _to_python(node, (), marks)
+    data = _to_python(node, (), marks, yaml.SafeLoader(""))
     try:
         return Checklist.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
+        # the deepest error is the most specific (a mapping given where a type name or a mapping
+        # is allowed fails both; the mapping's own error says what is wrong with it)
+        errors = exc.errors()
+        first = max(errors, key=lambda e: len(e["loc"]))
         line = _line_for(first["loc"], marks)
         where = ".".join(str(p) for p in first["loc"] if not _is_pydantic_tag(p))
         message = first["msg"].removeprefix("Value error, ")
@@ -111,20 +129,21 @@ def _error(path: Path, line: int, problem: str) -> IntakeError:
     return IntakeError("E_CHECKLIST", f"{path}:{line}: {problem}", str(path))
 
 
-def _to_python(node: yaml.Node, path: Path_, marks: dict[Path_, int]) -> Any:
+def _to_python(node: yaml.Node, path: Path_, marks: dict[Path_, int], loader: yaml.SafeLoader) -> Any:
     """Plain Python data from a YAML node, recording the line of every path in ``marks``."""
     marks.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = yaml.SafeLoader(" ").construct_object(key_node) if key_node.tag != "tag:yaml.org,2002:str" \
-                else key_node.value
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int, float, bool)):
+                key = str(key)  # a list or mapping as a key: reported as an unknown key
             marks[path + (key,)] = key_node.start_mark.line + 1
-            result[key] = _to_python(value_node, path + (key,), marks)
+            result[key] = _to_python(value_node, path + (key,), marks, loader)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_to_python(item, path + (i,), marks) for i, item in enumerate(node.value)]
-    return yaml.SafeLoader(" ").construct_object(node, deep=True)
+        return [_to_python(item, path + (i,), marks, loader) for i, item in enumerate(node.value)]
+    return loader.construct_object(node, deep=True)
 
 
 def _line_for(loc: tuple[Any, ...], marks: dict[Path_, int]) -> int:

@@ -13,30 +13,26 @@ from pipeline.layout.raster import Raster
 
 CHECKED_GLYPHS = {"☒", "☑", "■", "▣", "✔", "✓", "✗", "✘", "[x]", "[X]", "[✓]", "[✔]", "(x)", "(X)", "|x|", "|X|"}
 UNCHECKED_GLYPHS = {"☐", "□", "❑", "❒", "[]", "[ ]", "( )"}
+_BOX_READ_AS_TEXT = re.compile(r"^[\[\]|(){}<>O0DC]{1,2}(?=[A-Z])|^[\[\]|(){}<>]+")
 _GLYPH_PREFIX = re.compile(r"^(\[[xX✓✔ ]?\]|[☒☑☐□■▣❑❒])(.*)$")
 
 
-def _side_coverage(strip: np.ndarray, axis: int) -> float:
-    """Share of positions along a side strip that hold ink."""
-    return float((strip.max(axis=axis) > 0).mean()) if strip.size else 0.0
-
-
 def _is_box(patch: np.ndarray) -> tuple[bool, float]:
-    """Whether an ink patch (its bounding box) is a square outline, and its inner fill ratio."""
+    """Whether an ink patch (its bounding box) is a square outline, and its inner fill ratio.
+
+    All four sides must be inked along nearly their whole length; letters fail on one side at
+    least (the left side is tried first: it rules out most of them).
+    """
     h, w = patch.shape
     t = max(1, int(round(min(h, w) * 0.18)))
-    sides = (
-        _side_coverage(patch[:t, :], 0),
-        _side_coverage(patch[-t:, :], 0),
-        _side_coverage(patch[:, :t], 1),
-        _side_coverage(patch[:, -t:], 1),
-    )
-    if min(sides) < 0.9:
-        return False, 0.0
-    inner = patch[t + 1 : h - t - 1, t + 1 : w - t - 1]
+    ink = patch > 0
+    for strip, axis in ((ink[:, :t], 1), (ink[:t, :], 0), (ink[:, -t:], 1), (ink[-t:, :], 0)):
+        if np.count_nonzero(strip.any(axis=axis)) < 0.9 * strip.shape[1 - axis]:
+            return False, 0.0
+    inner = ink[t + 1 : h - t - 1, t + 1 : w - t - 1]
     if inner.size == 0:
         return False, 0.0
-    return True, float((inner > 0).mean())
+    return True, float(np.count_nonzero(inner)) / inner.size
 
 
 def _overlap_share(a: BBox, b: BBox) -> float:
@@ -51,11 +47,18 @@ def _label(box: BBox, words: list[Word], boxes: list[BBox], em: float) -> str:
     """Words right of the box on its row (or left of it when nothing is right), up to a wide gap."""
     cy = (box[1] + box[3]) / 2
     size = box[3] - box[1]
-    row = [
-        w
-        for w in words
-        if w.bbox[1] - 0.3 * size <= cy <= w.bbox[3] + 0.3 * size and _overlap_share(w.bbox, box) < 0.3
-    ]
+    row: list[Word] = []
+    for w in words:
+        if not w.bbox[1] - 0.3 * size <= cy <= w.bbox[3] + 0.3 * size:
+            continue
+        if _overlap_share(w.bbox, box) >= 0.3:
+            # OCR often reads the box as part of the word after it ("[No", "OYes"): keep the rest.
+            rest = _BOX_READ_AS_TEXT.sub("", w.text)
+            if w.bbox[2] > box[2] + 0.5 * size and rest and rest != w.text:
+                x0 = max(w.bbox[0], box[2])
+                row.append(Word(text=rest, bbox=(x0, w.bbox[1], max(x0 + 0.1, w.bbox[2]), w.bbox[3]), confidence=w.confidence))
+            continue
+        row.append(w)
     right = sorted((w for w in row if w.bbox[0] >= box[2] - 1), key=lambda w: w.bbox[0])
     picked: list[Word] = []
     edge = box[2]
@@ -86,12 +89,12 @@ def drawn_boxes(raster: Raster, options: LayoutOptions) -> list[tuple[BBox, bool
     em = raster.em_px
     lo = max(4, int(options.checkbox_min_em * em))
     hi = max(lo + 2, int(options.checkbox_max_em * em))
-    count, _, stats, _ = cv2.connectedComponentsWithStats(raster.ink, connectivity=8)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(raster.ink, connectivity=8)
+    w_all, h_all = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+    keep = (w_all >= lo) & (w_all <= hi) & (h_all >= lo) & (h_all <= hi)
+    keep &= (w_all <= 1.33 * h_all) & (h_all <= 1.33 * w_all)
     found: list[tuple[BBox, bool]] = []
-    for i in range(1, count):
-        x, y, w, h, area = (int(v) for v in stats[i])
-        if not (lo <= w <= hi and lo <= h <= hi) or not 0.75 <= w / h <= 1.33:
-            continue
+    for x, y, w, h, _area in stats[1:][keep].tolist():
         is_box, fill = _is_box(raster.ink[y : y + h, x : x + w])
         if not is_box:
             continue

@@ -27,7 +27,10 @@ LABEL_WORDS = {
     "ordering", "pages", "patient", "payer", "pcn", "phone", "physician", "plan", "policy",
     "provider", "re", "record", "ref", "reference", "referring", "rx", "service", "sex", "ssn",
     "state", "subscriber", "tel", "telephone", "time", "to", "zip", "#", "subject", "sender",
-    "recipient", "company", "attn", "cc", "dept", "department",
+    "recipient", "company", "attn", "cc", "dept", "department", "code", "amount", "total", "type",
+    "quantity", "qty", "price", "cost", "fee", "period", "year", "job", "file", "matter", "page",
+    "center", "dates", "value", "expiration", "signature", "title", "facsimile", "num", "ext",
+    "effective", "due", "balance", "charge", "charges", "units", "visit", "admission", "discharge",
 }
 
 # Labels recognised without a colon (lower case, inner punctuation removed).
@@ -85,6 +88,34 @@ def _label_like(word: Word, colon_word: Word) -> bool:
     if _norm(word.text) in LABEL_WORDS:
         return True
     return _is_upper_label(colon_word) and _is_upper_label(word)
+
+
+_CONNECTORS = {"of", "to", "#", "&", "/", "and", "no", "no.", "(s)", "for", "by", "-"}
+
+
+def _has_digit(words: list[Word]) -> bool:
+    return any(ch.isdigit() for w in words for ch in w.text)
+
+
+def _value_like(words: list[Word]) -> bool:
+    """Not a label in disguise: no trailing colon, not only a parenthetical remark."""
+    text = " ".join(w.text for w in words).strip()
+    if not any(ch.isalnum() for ch in text) or text.endswith(":"):
+        return False
+    return not (text.startswith("(") and text.endswith(")"))
+
+
+def _label_phrase(words: list[Word]) -> bool:
+    """Short, capitalised, digit-free words that read like a field label ("CODE ASSIGNED")."""
+    if not 1 <= len(words) <= 5 or _has_digit(words) or words[-1].text.endswith("."):
+        return False
+    for w in words:
+        text = w.text.strip("()[]'\"")
+        if text.lower() in _CONNECTORS:
+            continue
+        if not text or not text[0].isupper() or not any(c.isalpha() for c in text):
+            return False
+    return any(_norm(w.text) in LABEL_WORDS for w in words) and any(len(w.text) > 1 for w in words)
 
 
 @dataclass
@@ -172,6 +203,10 @@ class _Finder:
             key, value = rows[0], _clean_value([w for row in rows[1:] for w in row])
             if not value or len(key) > self.options.max_key_words + 5:
                 continue
+            if any(_is_colon_key(w) for w in key[:-1]) or any(
+                _is_colon_key(w) for row in rows[1:] for w in row[: self.options.max_key_words]
+            ):
+                continue  # "Label: value" rows inside a box are rule 1's
             key_text = " ".join(w.text for w in key)
             if not _HAS_LETTER.search(key_text):
                 continue
@@ -196,7 +231,7 @@ class _Finder:
             if self._starts_with_key(phrase):
                 return None
             value = _clean_value([w for w in phrase.words if id(w) not in self.used])
-            return value or None
+            return value if value and _value_like(value) else None
         return None
 
     def _value_below(self, key_box: BBox, row_index: int) -> list[Word] | None:
@@ -213,41 +248,51 @@ class _Finder:
                 if self._starts_with_key(phrase):
                     return None
                 value = _clean_value([w for w in phrase.words if id(w) not in self.used])
-                return value or None
+                return value if value and _value_like(value) else None
         return None
 
-    def key_only(self, keys: list[tuple[list[Word], int]]) -> None:
-        """Rule 3: a label with a colon whose value is to its right or right below it."""
+    def key_only(self, keys: list[tuple[list[Word], int]], below: bool) -> None:
+        """Rule 3: a label with a colon whose value is to its right (or, with ``below``, right below it)."""
         for key, row_index in keys:
             if not self._free(key):
                 continue
             key_box = span(key).bbox
-            value = self._value_right(key_box, row_index)
-            weight = 0.8
-            if value is None:
-                value, weight = self._value_below(key_box, row_index), 0.7
+            value = self._value_below(key_box, row_index) if below else self._value_right(key_box, row_index)
             if value:
-                self._take(key, value, weight)
+                self._take(key, value, 0.7 if below else 0.8)
 
-    def known_labels(self) -> None:
-        """Rule 4: labels from a known list written without a colon."""
+    def labels_without_colon(self) -> None:
+        """Rule 4: labels written without a colon.
+
+        A known label followed by a value holding a digit in the same phrase ("Member ID W123");
+        a label-looking phrase ("CODE ASSIGNED", "Patient Name") followed, after a gap, by a
+        phrase holding a digit (or by any value, for a known label); a known label with a value
+        holding a digit right below it.
+        """
         for row_index, phrases in enumerate(self.row_phrases):
             for phrase in phrases:
-                ws = [w for w in phrase.words if id(w) not in self.used]
-                if not ws or len(ws) != len(phrase.words) or len(ws) > 10:
+                ws = phrase.words
+                if not ws or not self._free(ws) or len(ws) > 10 or any(_is_colon_key(w) for w in ws):
                     continue
                 n = self._known_label_length(ws)
-                if not n:
+                if n and n < len(ws):
+                    rest = _clean_value(ws[n:])
+                    spaced = ws[n].bbox[0] - ws[n - 1].bbox[2] >= 0.8 * self.em
+                    if rest and _value_like(rest) and (_has_digit(rest) or (spaced and not _label_phrase(rest))):
+                        self._take(ws[:n], rest, 0.6)
                     continue
-                key, rest = ws[:n], _clean_value(ws[n:])
-                weight = 0.6
-                if not rest:
-                    key_box = span(key).bbox
-                    rest = self._value_right(key_box, row_index) or []
-                    if not rest:
-                        rest, weight = self._value_below(key_box, row_index) or [], 0.5
-                if rest and any(ch.isalnum() for w in rest for ch in w.text):
-                    self._take(key, rest, weight)
+                known = n == len(ws)
+                if not known and not _label_phrase(ws):
+                    continue
+                key_box = phrase.bbox
+                value = self._value_right(key_box, row_index)
+                if value and (_has_digit(value) or (known and not _label_phrase(value))):
+                    self._take(ws, value, 0.55)
+                    continue
+                if known:
+                    value = self._value_below(key_box, row_index)
+                    if value and _has_digit(value):
+                        self._take(ws, value, 0.5)
 
     @staticmethod
     def _known_label_length(ws: list[Word]) -> int:
@@ -265,9 +310,10 @@ def find_key_values(words: list[Word], cells: list[BBox], em: float, options: La
     """Key-value pairs of one page, top to bottom."""
     finder = _Finder(words, cells, em, options)
     key_only = finder.inline_colon()
+    finder.key_only(key_only, below=False)
     finder.boxed()
-    finder.key_only(key_only)
-    finder.known_labels()
+    finder.key_only(key_only, below=True)
+    finder.labels_without_colon()
     pairs = sorted(finder.pairs, key=lambda p: (p.key[0].bbox[1], p.key[0].bbox[0]))
     out: list[KeyValue] = []
     for pair in pairs:

@@ -23,6 +23,8 @@ def families_for(doc: DocContent) -> list[str]:
         return CARD_FAMILIES
     if doc.letter:
         return LETTER_FAMILIES
+    if doc.type == "fax_cover_sheet":  # a cover in sentences reads oddly; a memo-style cover is common
+        return ["kv", "boxed", "twocol", "grid", "memo"]
     return FORM_FAMILIES
 
 

@@ -9,7 +9,7 @@ import random
 from PIL import Image, ImageDraw, ImageFilter
 
 
-def signature_png(rng: random.Random, width: int = 520, height: int = 150) -> bytes:
+def signature_png(rng: random.Random, width: int = 420, height: int = 120) -> bytes:
     img = Image.new("RGBA", (width, height), (255, 255, 255, 0))
     draw = ImageDraw.Draw(img)
     ink = rng.choice([(15, 25, 90, 255), (10, 10, 10, 255), (20, 40, 120, 255)])
@@ -18,7 +18,7 @@ def signature_png(rng: random.Random, width: int = 520, height: int = 150) -> by
     strokes = rng.randint(2, 4)
     for s in range(strokes):
         pts = []
-        seg_len = rng.randint(90, 200)
+        seg_len = rng.randint(70, 160)
         amp = rng.uniform(18, 45)
         freq = rng.uniform(0.05, 0.12)
         phase = rng.uniform(0, math.pi)
@@ -39,5 +39,5 @@ def signature_png(rng: random.Random, width: int = 520, height: int = 150) -> by
         draw.line([(rng.randint(5, 40), y), (min(width - 10, x), y - rng.uniform(-8, 8))], fill=ink, width=3)
     img = img.filter(ImageFilter.GaussianBlur(0.6))
     buf = io.BytesIO()
-    img.save(buf, "PNG", optimize=True)
+    img.save(buf, "PNG", compress_level=3)
     return buf.getvalue()

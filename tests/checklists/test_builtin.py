@@ -267,3 +267,10 @@ def test_payer_correspondence_letter_without_reference(registry):
     result = check(registry, d)
     assert result.missing_documents == ["payer_determination"]
     assert "auth_number" in result.problems[0].reason
+
+
+def test_imaging_old_note_beside_a_fresh_one_is_history_not_a_gap(registry):
+    docs = imaging_docs()
+    docs.add("clinical_note", **PATIENT, document_date="2025-06-01")
+    result = check(registry, docs)
+    assert result.status == "complete" and result.problems == []

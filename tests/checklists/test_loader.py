@@ -82,6 +82,8 @@ def test_user_checklist_replaces_builtin_of_same_id(tmp_path):
     (DME.replace("requires:", "requires: [\n"), 9, ["not valid YAML"]),
     (DME.replace("    within_days: 30", "    within_days: -3"), 11, ["greater than or equal to 0"]),
     ("- just\n- a list\n", 1, ["must be a mapping"]),
+    (DME.replace("[clinical_note, discharge_summary]", "[clinical_note, {type: lab_result, within_dayz: 3}]"),
+     10, ["any_of.1.within_dayz", "unknown key 'within_dayz'"]),
 ])
 def test_malformed_checklist_names_file_line_and_problem(tmp_path, text, line, words):
     path = write(tmp_path, "dme.yaml", text)

@@ -74,3 +74,10 @@ def test_review_flags_low_confidence_invalid_fields_identity_failed_pages_unknow
     assert "page 3 could not be read (E_OCR)" in reasons
     unknown = review_flags(report_for(imaging_docs(), workflow="nope"))
     assert unknown.required and "Unknown workflow 'nope'" in unknown.reasons[0]
+
+
+def test_review_flag_when_a_rule_fails_on_a_field_that_was_not_read():
+    docs = imaging_docs()
+    del docs.docs[2].fields["document_date"]  # the note is there, its date was not read
+    reasons = review_flags(report_for(docs)).reasons
+    assert reasons == ["document_date could not be read on page 4, so a checklist rule failed: check the page by eye"]

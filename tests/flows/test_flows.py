@@ -25,9 +25,6 @@ def names(client, bucket: str, prefix: str = "") -> list[str]:
 
 
 def test_process_batch_on_dask_writes_reports_and_artifacts(prefect_api, dask_address, tmp_path, stages):
-    from prefect import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
-
     from flows.batch import process_batch
 
     inbox = tmp_path / "in"
@@ -46,6 +43,126 @@ def test_process_batch_on_dask_writes_reports_and_artifacts(prefect_api, dask_ad
     assert {r["state"] for r in again} == {"skipped"}
     assert {r.attempts for r in ResultsStore(store_url).records()} == {1}
 
+    assert "CASE-9" in json.dumps(read_artifacts("process-batch")[0].data)
+
+
+def read_artifacts(key: str):
+    from prefect import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey, FlowRunFilter, TaskRunFilter
+    from prefect.client.schemas.sorting import ArtifactSort
+
     with get_client(sync_client=True) as client:
-        table = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["process-batch"])))
-        assert table and "CASE-9" in json.dumps(table[0].data)
+        return client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])),
+                                     flow_run_filter=FlowRunFilter(), task_run_filter=TaskRunFilter(),
+                                     limit=10, offset=0, sort=ArtifactSort.CREATED_DESC)
+
+
+def test_inbox_fails_the_poison_and_processes_a_duplicate_drop_once(prefect_api, tmp_path, bucket, s3_env, stages):
+    from flows.inbox import fax_inbox
+
+    client = servers.s3_client(s3_env)
+    drop = tmp_path / "drop"
+    born_digital_pdf(drop / "FAX-1.pdf", 1)
+    born_digital_pdf(drop / "FAX-2.pdf", 2)
+    corrupt_pdf(drop / "POISON.pdf")
+    upload_dir(client, bucket, "inbox/", drop)
+    store_url = f"sqlite:///{tmp_path / 'results.db'}"
+    run = dict(inbox=f"s3://{bucket}/inbox", out=f"s3://{bucket}/out", store_url=store_url, settle_seconds=0)
+    rows = {r["packet_id"]: r for r in fax_inbox(**run)}
+    assert {p: (r["state"], r["status"]) for p, r in rows.items()} == {
+        "FAX-1": ("archived", "processed"), "FAX-2": ("archived", "processed"), "POISON": ("archived", "failed")}
+    assert names(client, bucket, "inbox/") == ["inbox/failed/POISON.pdf", "inbox/processed/FAX-1.pdf",
+                                               "inbox/processed/FAX-2.pdf"]
+    poison = json.loads(client.get_object(bucket, "out/POISON/report.json").read())
+    assert poison["status"] == "failed" and poison["error"]["code"].startswith("E_")
+    first_write = client.stat_object(bucket, "out/FAX-1/report.json").last_modified
+
+    time.sleep(1.1)  # S3 times have one-second resolution
+    upload_dir(client, bucket, "inbox/", _only(drop, "FAX-1.pdf", tmp_path))  # the same fax, sent again
+    again = {r["packet_id"]: r for r in fax_inbox(**run)}
+    assert again == {"FAX-1": {"packet_id": "FAX-1", "state": "skipped", "status": "processed", "report": None}}
+    assert client.stat_object(bucket, "out/FAX-1/report.json").last_modified == first_write  # not rewritten
+    assert names(client, bucket, "inbox/") == ["inbox/failed/POISON.pdf", "inbox/processed/FAX-1.pdf",
+                                               "inbox/processed/FAX-2.pdf"]  # the duplicate was archived
+    records = ResultsStore(store_url).records()
+    assert sorted((r.packet_id, r.attempts, r.state) for r in records) == \
+        [("FAX-1", 1, "done"), ("FAX-2", 1, "done"), ("POISON", 1, "done")]
+    assert "POISON" in client.get_object(bucket, "out/summary.csv").read().decode()
+
+
+def _only(drop, name, tmp_path):
+    one = tmp_path / "one"
+    one.mkdir(exist_ok=True)
+    (one / name).write_bytes((drop / name).read_bytes())
+    return one
+
+
+def test_two_concurrent_inbox_runs_process_each_packet_once(prefect_api, tmp_path, stages):
+    from flows.inbox import fax_inbox
+
+    inbox = tmp_path / "inbox"
+    for n in range(6):
+        born_digital_pdf(inbox / f"FAX-{n}.pdf", n)
+    store_url = f"sqlite:///{tmp_path / 'results.db'}"
+    results: list[list[dict]] = []
+    errors: list[BaseException] = []
+
+    def poll() -> None:
+        try:
+            results.append(fax_inbox(str(inbox), str(tmp_path / "out"), store_url=store_url, settle_seconds=0))
+        except BaseException as exc:  # surfaced by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=poll) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert not errors and len(results) == 2
+    done = [r["packet_id"] for rows in results for r in rows if r["state"] == "archived"]
+    assert sorted(done) == [f"FAX-{n}" for n in range(6)]  # each processed by exactly one of the runs
+    records = ResultsStore(store_url).records()
+    assert [(r.attempts, r.state) for r in records] == [(1, "done")] * 6
+    assert sorted(p.name for p in (inbox / "processed").iterdir()) == [f"FAX-{n}.pdf" for n in range(6)]
+    assert sorted(p.name for p in inbox.iterdir()) == ["processed"]
+
+
+def test_s3_server_killed_mid_batch_then_restarted(prefect_api, tmp_path, bucket, s3_env, stages):
+    """kill -9 the S3 server while the inbox flow runs; it comes back (same state) 2 s later.
+    The I/O tasks retry; every packet ends with one report and its source in processed/."""
+    from flows.inbox import fax_inbox
+
+    client = servers.s3_client(s3_env)
+    drop = tmp_path / "drop"
+    for n in range(6):
+        born_digital_pdf(drop / f"FAX-{n}.pdf", n, pages=2)
+    upload_dir(client, bucket, "inbox/", drop)
+    store_url = f"sqlite:///{tmp_path / 'results.db'}"
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            outcome["rows"] = fax_inbox(f"s3://{bucket}/inbox", f"s3://{bucket}/out", store_url=store_url,
+                                        settle_seconds=0, local_workers=2)
+        except BaseException as exc:
+            outcome["error"] = exc
+
+    flow_thread = threading.Thread(target=run)
+    flow_thread.start()
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and not [n for n in names(client, bucket, "out/") if n.endswith("report.json")]:
+        time.sleep(0.2)
+    reports_before = len([n for n in names(client, bucket, "out/") if n.endswith("report.json")])
+    s3_env.restart(down_seconds=2.0)
+    flow_thread.join(timeout=300)
+    assert "error" not in outcome, outcome.get("error")
+    assert reports_before < 6, "the batch finished before the server went down; nothing was tested"
+    client = servers.s3_client(s3_env)
+    assert [r["state"] for r in outcome["rows"]] == ["archived"] * 6
+    written = names(client, bucket, "out/")
+    assert {n.split("/")[1] for n in written if n != "out/summary.csv"} == {f"FAX-{n}" for n in range(6)}
+    assert all(f"out/FAX-{n}/report.json" in written for n in range(6))
+    assert names(client, bucket, "inbox/") == [f"inbox/processed/FAX-{n}.pdf" for n in range(6)]
+    for n in range(6):  # no source lost or damaged
+        assert client.get_object(bucket, f"inbox/processed/FAX-{n}.pdf").read() == (drop / f"FAX-{n}.pdf").read_bytes()
+    assert [r.attempts for r in ResultsStore(store_url).records()] == [1] * 6

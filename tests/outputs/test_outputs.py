@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import re
+import shutil
 import subprocess
 import sys
 
@@ -168,3 +169,27 @@ def test_summary_csv_rows(incomplete, complete):
     assert rows[1]["checklist_id"] == "prior_auth_imaging" and rows[1]["checklist_status"] == "complete"
     assert rows[2]["status"] == "failed" and rows[2]["error"].startswith("E_ENCRYPTED:")
     assert int(rows[0]["priority"]) > int(rows[1]["priority"])
+
+
+# --------------------------------------------------------------------------- in a real browser
+
+
+@pytest.mark.skipif(not shutil.which("chromium"), reason="chromium is not installed")
+@pytest.mark.parametrize("case, color", [("incomplete", (0xB3, 0x26, 0x1E)), ("complete", (0x13, 0x7A, 0x3B))])
+def test_verdict_band_is_the_first_thing_a_browser_shows(case, color, request, tmp_path):
+    result = request.getfixturevalue(case)
+    page = tmp_path / "report.html"
+    page.write_bytes(render_outputs(result)["report.html"])
+    shot = tmp_path / "shot.png"
+    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--no-first-run",
+                    f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}", "--window-size=1200,800",
+                    page.as_uri()], capture_output=True, timeout=90, check=False)
+    from PIL import Image
+
+    with Image.open(shot) as image:
+        rgb = image.convert("RGB")
+        band = rgb.getpixel((90, 30))  # inside the band, left of the verdict word (main is 1100 px, centred)
+        below = rgb.getpixel((90, 400))
+    assert all(abs(a - b) <= 8 for a, b in zip(band, color)), band
+    assert band != below

@@ -14,6 +14,7 @@ from PIL import Image
 
 from pipeline.load import load_packet
 from pipeline.model import Page, PageSource
+from pipeline.ocr import is_sideways
 from pipeline.read import ReadOptions, read_file_json, read_pages
 from pipeline.render import render_image, render_page
 from tests.pipeline.conftest import WORDS, text_image, write_png
@@ -141,4 +142,23 @@ def test_rotated_real_scan_is_read(shared_data: Path) -> None:
     truth = set((folder / "phototest.gold.txt").read_text().split())
     page = read_all(folder / "phototestrot.tif")[0]
     assert len(truth & {w.text for w in page.words}) / len(truth) >= 0.9
-    assert page.width < page.height or page.rotation in (90, 270)
+    assert page.rotation == 90 and page.width > page.height  # turned upright: landscape text lines
+    assert not is_sideways(page.words)
+
+
+def test_rotated_pdf_page_text_layer_boxes_are_on_the_displayed_page(tmp_path: Path) -> None:
+    import pymupdf
+
+    from tests.pipeline.conftest import text_page
+
+    doc = pymupdf.open()
+    text_page(doc).set_rotation(90)  # shown landscape: 792 x 612 points
+    path = tmp_path / "turned.pdf"
+    doc.save(path)
+    (page,) = read_all(path)
+    assert page.method == "text_layer" and (page.width, page.height) == (792.0, 612.0)
+    for w in page.words:
+        assert 0 <= w.bbox[0] < w.bbox[2] <= 792 and 0 <= w.bbox[1] < w.bbox[3] <= 612
+    # text drawn near the unrotated top-left ends up near the displayed top-right, running downwards
+    box = word(page, "PATIENT").bbox
+    assert box[0] > 600 and box[3] - box[1] > box[2] - box[0]

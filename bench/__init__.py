@@ -1,0 +1,1 @@
+"""Benchmarks: ``python -m bench.run`` (``make bench``) runs every section in ``bench.run.SECTIONS``."""
