@@ -16,10 +16,18 @@ from pipeline.process import ProcessOptions
 log = logging.getLogger("intakeiq.flows")
 
 
-def settings_for(source: str, out: str, workflow: str | None, store_url: str | None, **batch) -> BatchSettings:
-    """Built when the flow starts: environment (S3, store URL) is read now, not at import."""
+def settings_for(source: str, out: str, workflow: str | None, store_url: str | None, s3_block: str | None = None,
+                 **batch) -> BatchSettings:
+    """Built when the flow starts: the S3 block or AWS_* variables and the store URL are read now,
+    not at import."""
+    s3 = None
+    if s3_block:
+        from flows.blocks import IntakeS3
+
+        s3 = IntakeS3.load(s3_block).settings()
     options = ProcessOptions(workflow=workflow, progress=False)
-    return build_settings(source, out, options, store_url=store_url, run_id=flow_run.get_id() or None, **batch)
+    return build_settings(source, out, options, store_url=store_url, s3=s3, run_id=flow_run.get_id() or None,
+                          **batch)
 
 
 def finish(jobs: list[Job], title: str) -> list[dict]:
@@ -34,10 +42,11 @@ def finish(jobs: list[Job], title: str) -> list[dict]:
 
 @flow(name="process-batch", persist_result=False)
 def process_batch(source: str, out: str, workflow: str | None = None, dask_address: str | None = None,
-                  store_url: str | None = None, redo: bool = False, local_workers: int = 2) -> list[dict]:
+                  store_url: str | None = None, s3_block: str | None = None, redo: bool = False,
+                  local_workers: int = 2) -> list[dict]:
     """Process every packet in ``source`` into ``out``; packets already done are skipped
     (``redo=True`` processes them again)."""
-    settings = settings_for(source, out, workflow, store_url, redo=redo)
+    settings = settings_for(source, out, workflow, store_url, s3_block, redo=redo)
     refs = list_packets(settings)
     jobs = run_packets(settings, refs, dask_address, local_workers)
     write_summary(settings, jobs)

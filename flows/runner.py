@@ -11,7 +11,7 @@ from prefect import flow
 from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.tasks import PACKET_STEPS, claim_packet, release_claim
+from flows.tasks import analyze_packet, deliver_packet, release_claim, take_packet
 from pipeline.batch import BatchSettings, Job
 from pipeline.storage import PacketRef
 
@@ -26,16 +26,15 @@ def task_runner(dask_address: str | None, local_workers: int = 2):
 
 @flow(name="process-packets", persist_result=False)
 def process_packets(settings: BatchSettings, refs: list[PacketRef]) -> list[Job]:
-    """Submit claim -> fetch -> analyze -> write -> complete -> archive for every packet."""
+    """Submit take (claim, fetch) -> analyze -> deliver (write, complete, archive) per packet."""
     chains = [submit_chain(settings, ref) for ref in refs]
     return [collect(settings, ref, chain) for ref, chain in zip(refs, chains)]
 
 
 def submit_chain(settings: BatchSettings, ref: PacketRef) -> list[PrefectFuture]:
-    futures = [claim_packet.submit(settings, ref)]
-    for step in PACKET_STEPS:
-        futures.append(step.submit(settings, futures[-1]))
-    return futures
+    taken = take_packet.submit(settings, ref)
+    analyzed = analyze_packet.submit(settings, taken)
+    return [taken, analyzed, deliver_packet.submit(settings, analyzed)]
 
 
 def collect(settings: BatchSettings, ref: PacketRef, chain: list[PrefectFuture]) -> Job:

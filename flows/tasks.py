@@ -25,34 +25,22 @@ def list_packets(settings: BatchSettings) -> list[PacketRef]:
     return batch.discover(settings)
 
 
-@task(name="claim", task_run_name="claim {ref.packet_id}", **IO)
-def claim_packet(settings: BatchSettings, ref: PacketRef) -> Job:
-    return batch.claim(settings, ref)
-
-
-@task(name="fetch", task_run_name="fetch {job.ref.packet_id}", **IO)
-def fetch_packet(settings: BatchSettings, job: Job) -> Job:
-    return batch.fetch(settings, job)
+@task(name="take", task_run_name="take {ref.packet_id}", **IO)
+def take_packet(settings: BatchSettings, ref: PacketRef) -> Job:
+    """Claim the packet in the results store and fetch it."""
+    return batch.take(settings, ref)
 
 
 @task(name="analyze", task_run_name="analyze {job.ref.packet_id}", **COMPUTE)
 def analyze_packet(settings: BatchSettings, job: Job) -> Job:
+    """process_packet: pages -> report (never raises for bad input or a crashing stage)."""
     return batch.analyze(settings, job)
 
 
-@task(name="write", task_run_name="write {job.ref.packet_id}", **IO)
-def write_outputs(settings: BatchSettings, job: Job) -> Job:
-    return batch.write(settings, job)
-
-
-@task(name="complete", task_run_name="complete {job.ref.packet_id}", **IO)
-def complete_packet(settings: BatchSettings, job: Job) -> Job:
-    return batch.complete(settings, job)
-
-
-@task(name="archive", task_run_name="archive {job.ref.packet_id}", **IO)
-def archive_source(settings: BatchSettings, job: Job) -> Job:
-    return batch.archive(settings, job)
+@task(name="deliver", task_run_name="deliver {job.ref.packet_id}", **IO)
+def deliver_packet(settings: BatchSettings, job: Job) -> Job:
+    """Write the outputs (verified), complete the claim, archive the source (inbox mode)."""
+    return batch.deliver(settings, job)
 
 
 @task(name="release", task_run_name="release {job.ref.packet_id}", **IO)
@@ -65,4 +53,3 @@ def write_summary(settings: BatchSettings, jobs: list[Job]) -> str:
     return batch.summarize(settings, jobs)
 
 
-PACKET_STEPS = (fetch_packet, analyze_packet, write_outputs, complete_packet, archive_source)

@@ -111,39 +111,27 @@ def expected_calibration_error(confidences: Sequence[float], correct: Sequence[b
     return round(ece, 4)
 
 
-def report(
-    name: str,
-    records: Sequence[dict],
-    predict: Callable[[Sequence[dict]], list[PagePrediction]],
-    held_out_layouts: set[str],
-) -> dict:
-    """All metrics of one model on evaluation records: held-out layouts, all pages, splitting."""
-    predictions = predict(records)
+def layout_report(records: Sequence[dict], predictions: Sequence[PagePrediction]) -> dict:
+    """Page-type metrics (no splitting) of predictions for these records."""
     types = [p.type for p in predictions]
-    held = [i for i, r in enumerate(records) if r["layout"] in held_out_layouts]
-    held_recs = [records[i] for i in held]
-    held_types = [types[i] for i in held]
-    confs = [p.confidence for p in predictions]
     correct = [t == r["type"] for t, r in zip(types, records)]
     return {
-        "model": name,
-        "held_out_layouts": {
-            "accuracy": accuracy_by_rendering(held_recs, held_types),
-            "per_class": per_class(held_recs, held_types),
-        },
-        "all_eval_pages": {
-            "accuracy": accuracy_by_rendering(records, types),
-            "per_class": per_class(records, types),
-        },
-        "split": boundary_scores(records, predictions),
-        "calibration": {
-            "ece_all": expected_calibration_error(confs, correct),
-            "ece_held_out": expected_calibration_error([confs[i] for i in held], [correct[i] for i in held]),
-            "mean_confidence_when_wrong": round(
-                sum(c for c, ok in zip(confs, correct) if not ok) / max(1, correct.count(False)), 4
-            ),
-        },
+        "accuracy": accuracy_by_rendering(records, types),
+        "per_class": per_class(records, types),
+        "ece": expected_calibration_error([p.confidence for p in predictions], correct),
     }
+
+
+def full_report(records: Sequence[dict], predictions: Sequence[PagePrediction]) -> dict:
+    """Page-type metrics plus splitting and calibration, over whole packets."""
+    out = layout_report(records, predictions)
+    correct = [p.type == r["type"] for p, r in zip(predictions, records)]
+    wrong = [p.confidence for p, ok in zip(predictions, correct) if not ok]
+    out["split"] = boundary_scores(records, predictions)
+    out["mean_confidence_when_wrong"] = round(sum(wrong) / len(wrong), 4) if wrong else None
+    out["mean_confidence_when_right"] = round(
+        sum(p.confidence for p, ok in zip(predictions, correct) if ok) / max(1, sum(correct)), 4)
+    return out
 
 
 def log_loss(probs: Sequence[Sequence[float]], labels: Sequence[int]) -> float:

@@ -54,10 +54,11 @@ class TrainOptions(Model):
     num_layers: int = PydField(4, ge=2, le=6, description="Encoder layers used (of MiniLM's 6)")
     trainable_layers: int = PydField(1, ge=1, le=2, description="Top encoder layers fine-tuned")
     max_length: int = PydField(128, ge=32, le=512, description="Tokens read per page")
-    epochs: int = PydField(6, ge=1, description="Passes over the training pages")
+    epochs: int = PydField(8, ge=1, description="Passes over the training pages")
     batch_size: int = PydField(32, ge=4)
     lr: float = PydField(2e-4, gt=0, description="Learning rate of the encoder layer (head: 10x)")
     noise_copies: int = PydField(1, ge=0, description="OCR-noise copies of each text-layer training page")
+    folds: int = PydField(2, ge=1, le=3, description="Leave-layout-out folds (each holds out one family per type)")
     workers: int | None = PydField(None, description="OCR workers while reading; default one per core")
     max_ocr_train_packets: int | None = PydField(
         16, description="Scanned/fax training packets read with OCR (the rest are skipped: OCR is slow); None: all"
@@ -162,13 +163,22 @@ def ocr_noise(text: str, rng: random.Random, rate: float = 0.04) -> str:
     return "\n".join(lines)
 
 
-def choose_held_out(records: Sequence[dict], seed: int) -> set[str]:
-    """One layout family per document type that has at least two, chosen by the seed."""
+def layout_folds(records: Sequence[dict], folds: int, seed: int) -> list[set[str]]:
+    """``folds`` disjoint sets of held-out layouts: fold k holds out the k-th family (in a seeded
+    order) of every document type that has more than ``folds`` families."""
     families: dict[str, set[str]] = {}
     for rec in records:
         families.setdefault(rec["type"], set()).add(rec["layout"])
     rng = random.Random(seed)
-    return {rng.choice(sorted(fams)) for _, fams in sorted(families.items()) if len(fams) >= 2}
+    out: list[set[str]] = [set() for _ in range(folds)]
+    for _, fams in sorted(families.items()):
+        if len(fams) <= folds:
+            continue
+        order = sorted(fams)
+        rng.shuffle(order)
+        for k in range(folds):
+            out[k].add(order[k])
+    return out
 
 
 # --------------------------------------------------------------------------- model training
@@ -299,7 +309,7 @@ def run(options: TrainOptions) -> dict:
 
     from models.baseline import TfidfBaseline
     from models.classifier import FEATURE_NAMES, META_FILE, WEIGHTS_FILE, build_network, load_tokenizer
-    from models.evaluate import report
+    from models.evaluate import boundary_scores, full_report, layout_report
 
     started = time.perf_counter()
     if options.threads:
@@ -317,64 +327,103 @@ def run(options: TrainOptions) -> dict:
     train_rows = [r for r in train_rows if r["type"] in LABEL_INDEX and not r["error"]]
     eval_rows = [r for r in eval_rows if r["type"] in LABEL_INDEX]
 
-    held_out = choose_held_out(train_rows + eval_rows, options.seed)
     rng = random.Random(options.seed)
     packets = sorted({r["packet_id"] for r in train_rows})
     calib_packets = set(rng.sample(packets, max(1, int(len(packets) * options.calibration_share))))
-    fit_rows = [r for r in train_rows if r["layout"] not in held_out and r["packet_id"] not in calib_packets]
-    calib_rows = [r for r in train_rows if r["layout"] not in held_out and r["packet_id"] in calib_packets]
-    texts, feats, labels = [], [], []
-    for r in fit_rows:
-        texts.append(r["text"]), feats.append(r["features"]), labels.append(LABEL_INDEX[r["type"]])
+    base_rows = [r for r in train_rows if r["packet_id"] not in calib_packets]
+    calib_rows = [r for r in train_rows if r["packet_id"] in calib_packets]
+    texts, feats, labels, layouts = [], [], [], []
+    for r in base_rows:
+        copies = [(r["text"], r["features"])]
         if r["method"] == "text_layer" and r["text"]:
-            for _ in range(options.noise_copies):
-                f = list(r["features"])
-                f[FEATURE_NAMES.index("is_ocr")] = 1.0
-                texts.append(ocr_noise(r["text"], rng)), feats.append(f), labels.append(LABEL_INDEX[r["type"]])
-    log.info("pages: %d fit (+noise: %d texts), %d calibration, %d eval; %d layouts held out",
-             len(fit_rows), len(texts), len(calib_rows), len(eval_rows), len(held_out))
+            f = list(r["features"])
+            f[FEATURE_NAMES.index("is_ocr")] = 1.0
+            copies += [(ocr_noise(r["text"], rng), f) for _ in range(options.noise_copies)]
+        for text, f in copies:
+            texts.append(text), feats.append(f), labels.append(LABEL_INDEX[r["type"]]), layouts.append(r["layout"])
+    folds = layout_folds(train_rows + eval_rows, options.folds, options.seed)
+    log.info("pages: %d fit (%d texts with noise), %d calibration, %d eval; %d folds of held-out layouts",
+             len(base_rows), len(texts), len(calib_rows), len(eval_rows), len(folds))
 
     meta = {"name": "page-classifier.v1", "labels": list(LABELS), "features": list(FEATURE_NAMES),
             "num_layers": options.num_layers, "trainable_layers": options.trainable_layers,
             "max_length": options.max_length, "dropout": 0.1}
-    torch.manual_seed(options.seed)
-    net = build_network(meta)
     tokenizer = load_tokenizer()
     t_train = time.perf_counter()
-    states = frozen_states(net, tokenizer, texts, options.max_length)
-    losses = train_top(net, states, feats, labels, options)
-    calib_logits = top_logits(net, frozen_states(net, tokenizer, [r["text"] for r in calib_rows], options.max_length),
-                              [r["features"] for r in calib_rows])
-    temperature = fit_temperature(calib_logits, [LABEL_INDEX[r["type"]] for r in calib_rows])
-    train_s = time.perf_counter() - t_train
-    meta["temperature"] = temperature
+    frozen_net = build_network(meta)
+    states = frozen_states(frozen_net, tokenizer, texts, options.max_length)
+    calib_states = frozen_states(frozen_net, tokenizer, [r["text"] for r in calib_rows], options.max_length)
+    eval_states = frozen_states(frozen_net, tokenizer, [r["text"] for r in eval_rows], options.max_length)
+    frozen_s = time.perf_counter() - t_train
 
-    def transformer_predict(rows: Sequence[dict]) -> list[PagePrediction]:
-        logits = top_logits(net, frozen_states(net, tokenizer, [r["text"] for r in rows], options.max_length),
-                            [r["features"] for r in rows])
+    def train_model(held: set[str]):
+        """A fresh top layer + head trained without ``held`` layouts, with its temperature."""
+        torch.manual_seed(options.seed)
+        net = build_network(meta)
+        keep = [i for i, lay in enumerate(layouts) if lay not in held]
+        losses = train_top(net, [states[i] for i in keep], [feats[i] for i in keep], [labels[i] for i in keep], options)
+        cal = [i for i, r in enumerate(calib_rows) if r["layout"] not in held]
+        logits = top_logits(net, [calib_states[i] for i in cal], [calib_rows[i]["features"] for i in cal])
+        temperature = fit_temperature(logits, [LABEL_INDEX[calib_rows[i]["type"]] for i in cal])
+        return net, temperature, losses, keep
+
+    def eval_predictions(net, temperature: float) -> list[PagePrediction]:
+        logits = top_logits(net, eval_states, [r["features"] for r in eval_rows])
         probs = torch.softmax(logits / temperature, dim=1)
         conf, best = probs.max(dim=1)
         out = [PagePrediction(type=LABELS[int(b)], confidence=round(float(c), 4)) for b, c in zip(best, conf)]
         return [p if r["lines"] and not r["error"] else PagePrediction(type="other", confidence=0.0)
-                for p, r in zip(out, rows)]
+                for p, r in zip(out, eval_rows)]
 
-    t_base = time.perf_counter()
-    baseline = TfidfBaseline(options.seed).fit(texts, [LABELS[y] for y in labels])
-    baseline_s = time.perf_counter() - t_base
+    def baseline_predictions(keep: list[int]) -> list[PagePrediction]:
+        model = TfidfBaseline(options.seed).fit([texts[i] for i in keep], [LABELS[labels[i]] for i in keep])
+        return model.predict_texts([r["text"] for r in eval_rows])
 
+    # leave-layout-out: each eval page is scored by the fold model that never saw its layout
+    held_pred: dict[int, PagePrediction] = {}
+    held_base: dict[int, PagePrediction] = {}
+    fold_reports = []
+    for k, held in enumerate(folds):
+        t0 = time.perf_counter()
+        net, temperature, losses, keep = train_model(held)
+        preds, base = eval_predictions(net, temperature), baseline_predictions(keep)
+        for i, r in enumerate(eval_rows):
+            if r["layout"] in held:
+                held_pred[i], held_base[i] = preds[i], base[i]
+        fold_reports.append({"held_out_layouts": sorted(held), "temperature": temperature, "loss_per_epoch": losses,
+                             "split_transformer": boundary_scores(eval_rows, preds),
+                             "split_baseline": boundary_scores(eval_rows, base),
+                             "seconds": round(time.perf_counter() - t0, 1)})
+        log.info("fold %d done in %.0fs", k + 1, time.perf_counter() - t0)
+    idx = sorted(held_pred)
+    held_rows = [eval_rows[i] for i in idx]
+    leave_layout_out = {
+        "eval_pages_covered": len(idx),
+        "transformer": layout_report(held_rows, [held_pred[i] for i in idx]),
+        "baseline": layout_report(held_rows, [held_base[i] for i in idx]),
+    }
+
+    # the committed model: every training layout
+    t0 = time.perf_counter()
+    net, temperature, losses, keep = train_model(set())
+    final_s = time.perf_counter() - t0
+    meta["temperature"] = temperature
+    final_preds, final_base = eval_predictions(net, temperature), baseline_predictions(keep)
     metrics = {
         "options": options.model_dump(),
-        "data": {"train_packets": options.n_train, "eval_packets": options.n_eval, "fit_pages": len(fit_rows),
+        "data": {"train_packets": options.n_train, "eval_packets": options.n_eval,
+                 "train_pages_read": len(train_rows), "fit_pages": len(base_rows),
                  "fit_texts_with_noise": len(texts), "calibration_pages": len(calib_rows),
-                 "eval_pages": len(eval_rows), "held_out_layouts": sorted(held_out),
-                 "eval_pages_held_out": sum(r["layout"] in held_out for r in eval_rows)},
-        "timing_s": {"read_pages": round(read_s, 1), "train_transformer": round(train_s, 1),
-                     "train_baseline": round(baseline_s, 1)},
-        "loss_per_epoch": losses,
-        "temperature": temperature,
-        "transformer": report("transformer", eval_rows, transformer_predict, held_out),
-        "baseline": report("tfidf_logreg", eval_rows, lambda rows: baseline.predict_texts([r["text"] for r in rows]),
-                           held_out),
+                 "eval_pages": len(eval_rows), "eval_pages_by_rendering": _count(eval_rows, "rendering")},
+        "timing_s": {"read_pages": round(read_s, 1), "frozen_encoder_pass": round(frozen_s, 1),
+                     "train_final_model": round(final_s, 1), "train_all": round(time.perf_counter() - t_train, 1)},
+        "leave_layout_out": leave_layout_out,
+        "folds": fold_reports,
+        "final_model": {
+            "temperature": temperature, "loss_per_epoch": losses,
+            "transformer": full_report(eval_rows, final_preds),
+            "baseline": full_report(eval_rows, final_base),
+        },
     }
     out = Path(options.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -383,6 +432,13 @@ def run(options: TrainOptions) -> dict:
     metrics["timing_s"]["total"] = round(time.perf_counter() - started, 1)
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
     return metrics
+
+
+def _count(rows: Sequence[dict], key: str) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for r in rows:
+        out[r[key]] = out.get(r[key], 0) + 1
+    return out
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -395,11 +451,13 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     metrics = run(TrainOptions(**vars(args)))
+    lo, final = metrics["leave_layout_out"], metrics["final_model"]
     summary = {
-        "held_out_accuracy": {k: v["accuracy"] for k, v in metrics["transformer"]["held_out_layouts"]["accuracy"].items()},
-        "boundary_f1": {k: v["f1"] for k, v in metrics["transformer"]["split"].items()},
-        "baseline_held_out_accuracy": {k: v["accuracy"]
-                                       for k, v in metrics["baseline"]["held_out_layouts"]["accuracy"].items()},
+        "leave_layout_out_accuracy": {m: {k: v["accuracy"] for k, v in lo[m]["accuracy"].items()}
+                                      for m in ("transformer", "baseline")},
+        "final_model_accuracy": {m: {k: v["accuracy"] for k, v in final[m]["accuracy"].items()}
+                                 for m in ("transformer", "baseline")},
+        "boundary_f1": {m: {k: v["f1"] for k, v in final[m]["split"].items()} for m in ("transformer", "baseline")},
         "timing_s": metrics["timing_s"],
     }
     print(json.dumps(summary, indent=2))

@@ -251,6 +251,16 @@ def archive(settings: BatchSettings, job: Job) -> Job:
 STEPS = (fetch, analyze, write, complete, archive)
 
 
+def take(settings: BatchSettings, ref: PacketRef) -> Job:
+    """claim + fetch: the I/O before processing (safe to repeat: a run's claim is re-entrant)."""
+    return fetch(settings, claim(settings, ref))
+
+
+def deliver(settings: BatchSettings, job: Job) -> Job:
+    """write + complete + archive: the I/O after processing (each step safe to repeat)."""
+    return archive(settings, complete(settings, write(settings, job)))
+
+
 def release(settings: BatchSettings, job: Job, error: BaseException | str) -> Job:
     """After an infrastructure error: give the claim back (unless completed) and record why."""
     code = error if isinstance(error, str) else getattr(error, "code", None) or type(error).__name__

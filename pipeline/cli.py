@@ -27,7 +27,10 @@ def cmd_read(args: argparse.Namespace) -> int:
 
 def cmd_process(args: argparse.Namespace) -> int:
     from pipeline.batch import process_to
+    from pipeline.checklists import load_checklists
     from pipeline.process import ProcessOptions
+
+    load_checklists(args.checklists or [])  # a malformed checklist stops the run here, not per packet
 
     options = ProcessOptions(workflow=args.workflow, device=args.device, workers=args.workers,
                              checklist_dirs=args.checklists or [], progress=not args.quiet)

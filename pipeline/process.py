@@ -66,9 +66,9 @@ def report_source(packet: Packet) -> ReportSource:
 
 
 def failed_report(packet: Packet, failure: Failure, timings: dict[str, float]) -> Report:
-    from pipeline import __version__
+    from pipeline import __version__, triage
 
-    return Report(
+    report = Report(
         packet_id=packet.packet_id,
         status="failed",
         error=failure,
@@ -76,3 +76,6 @@ def failed_report(packet: Packet, failure: Failure, timings: dict[str, float]) -
         audit=Audit(code_version=__version__, timings=timings,
                     decisions=[f"failed at {datetime.now(timezone.utc).isoformat()}: {failure.code}"]),
     )
+    report.priority = triage.priority(report, packet)
+    report.review = triage.review_flags(report)
+    return report

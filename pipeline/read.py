@@ -60,22 +60,30 @@ class ReadOptions(Model):
 
 # --------------------------------------------------------------------------- one page (in a worker)
 
-_open_pdf: tuple[str, object] | None = None  # the worker's last opened PDF, reused by its next page
+_open_pdf: tuple[tuple[str, int, int], object] | None = None  # this process's last PDF, reused by its next page
 
 
 def _pdf_page(path: str, index: int):
     global _open_pdf
     import pymupdf
 
-    if _open_pdf is None or _open_pdf[0] != path:
-        if _open_pdf is not None:
-            _open_pdf[1].close()
+    stat = os.stat(path)
+    key = (path, stat.st_mtime_ns, stat.st_size)
+    if _open_pdf is None or _open_pdf[0] != key:
+        close_cached_pdf()
         pymupdf.TOOLS.mupdf_display_errors(False)
         doc = pymupdf.open(path, filetype="pdf")
         if doc.needs_pass:
             doc.authenticate("")
-        _open_pdf = (path, doc)
+        _open_pdf = (key, doc)
     return _open_pdf[1].load_page(index)
+
+
+def close_cached_pdf() -> None:
+    global _open_pdf
+    if _open_pdf is not None:
+        _open_pdf[1].close()
+        _open_pdf = None
 
 
 def looks_like_photo(image: np.ndarray) -> bool:
@@ -199,9 +207,12 @@ def read_pages(packet: Packet, options: ReadOptions = ReadOptions(), progress: b
                leave=False)
     try:
         if workers == 1:
-            for source in sources:
-                yield read_page(source, options)
-                bar.update()
+            try:
+                for source in sources:
+                    yield read_page(source, options)
+                    bar.update()
+            finally:
+                close_cached_pdf()
             return
         yield from _read_in_pool(sources, options, workers, bar)
     finally:

@@ -16,7 +16,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import Field as PydField
 
-from pipeline.checklists.labels import DOC_LABELS, doc_label
+from pipeline.checklists.labels import doc_label
 from pipeline.model import BBox, Document, Field, Model, PageSource, Problem, Report
 
 log = logging.getLogger("intakeiq.report_html")

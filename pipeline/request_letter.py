@@ -81,7 +81,7 @@ def letter_html(report: Report, today: date | None = None, options: LetterOption
         row("Date of birth", packet_value(docs, "patient_dob")),
         row("Member ID", packet_value(docs, "member_id")),
         row("Case ID", case_id),
-        row("Request", checklist.id if checklist and checklist.id else None),
+        row("Request", _checklist_text(checklist.id if checklist else None, checklist.version if checklist else None)),
         "</table>",
         f"<p>We received the packet for this patient ({report.page_count} page"
         f"{'' if report.page_count == 1 else 's'}) but cannot process the "
@@ -105,6 +105,7 @@ LETTER_CSS = """
 * { font-family: sans-serif; color: #000; }
 body { font-size: 12pt; }
 h1 { font-size: 19pt; margin: 0 0 8pt 0; }
+table.hdr { width: 100%; }
 table.hdr td { padding: 1pt 10pt 1pt 0; font-size: 12pt; }
 td.k { font-weight: bold; width: 95pt; }
 p { margin: 7pt 0; }
@@ -131,3 +132,15 @@ def request_letter_pdf(report: Report, today: date | None = None,
     data = doc.tobytes(garbage=3, deflate=True)
     doc.close()
     return data
+
+
+def _checklist_text(checklist_id: str | None, version: str | None) -> str | None:
+    """A built-in checklist's description (e.g. "Advanced imaging prior authorization ..."), else its id."""
+    if not checklist_id:
+        return None
+    from pipeline.checklists import load_checklists
+
+    builtin = load_checklists([]).get(checklist_id)
+    if builtin is None or builtin.version != version:
+        return checklist_id
+    return builtin.description.split(" (")[0].rstrip(".")

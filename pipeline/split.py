@@ -4,7 +4,8 @@ A new document starts at a page when (strongest first):
 
 1. the page continues the previous one by its own page numbers ("Page 2 of 3" after
    "Page 1 of 3") or says "continued": never a new document, whatever the page types say;
-2. the page says it is a first page ("Page 1 of N"), or a fax header's page numbers restart;
+2. the page says it is a first page ("Page 1 of N"), or a fax header's page numbers restart at 1
+   ("Page k of N" counting the whole packet is read as a fax header, not a document's numbers);
 3. the predicted page type changes;
 4. the page names another patient (name or date of birth) or another document date than the
    previous page of the same type, or opens with another title;
@@ -173,8 +174,8 @@ def starts_document(
             return False
     if options.use_page_numbers and cur.page_of and cur.page_of[0] == 1:
         return True
-    if options.use_page_numbers and cur.fax_page and prev.fax_page and cur.fax_page[0] <= prev.fax_page[0]:
-        return True  # a new transmission
+    if options.use_page_numbers and cur.fax_page and prev.fax_page and cur.fax_page[0] == 1 < prev.fax_page[0]:
+        return True  # the fax header's numbers restart: a new transmission
     if cur_type != prev_type:
         if cur.continued or (options.use_page_numbers and cur.page_of and cur.page_of[0] > 1 and not prev.page_of):
             return False  # the page says it continues; trust that over the type
@@ -217,10 +218,12 @@ def split_documents(
     prev_cues: PageCues | None = None
     doc_cues: PageCues | None = None
     all_cues = [page_cues(page) for page in pages]
-    if len(pages) > 1 and any(c.page_of for c in all_cues) and all(
-        c.page_of in (None, (i + 1, len(pages))) for i, c in enumerate(all_cues)
-    ):  # "Page k of N" counting the whole packet: a fax header's numbers, not a document's
-        all_cues = [replace(c, fax_page=c.page_of, page_of=None) for c in all_cues]
+    numbered = [c.page_of for c in all_cues if c.page_of]
+    packet_wide = sum(c.page_of == (i + 1, len(pages)) for i, c in enumerate(all_cues))
+    if len(pages) > 2 and packet_wide >= max(2, 0.6 * len(numbered)):
+        # "Page k of N" counting the whole packet: a fax header's numbers, not a document's
+        all_cues = [replace(c, fax_page=c.page_of, page_of=None) if c.page_of and c.page_of[1] == len(pages) else c
+                    for c in all_cues]
     for i, cues in enumerate(all_cues):
         new = prev_cues is None or doc_cues is None or starts_document(
             prev_cues, doc_cues, cues, predictions[i - 1].type, predictions[i].type, options

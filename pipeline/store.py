@@ -140,6 +140,9 @@ class ResultsStore:
                                .where(PacketRecord.identity == identity)).one()
             if row.state == "done" and not (redo and row.run_id != run_id):
                 return Skip(identity=identity, reason="done", report_json=row.report_json)
+            if row.state == "claimed" and row.run_id == run_id:  # this run asks again (a retried task)
+                return Claim(identity=identity, packet_id=packet_id, token=row.token, run_id=run_id,
+                             attempt=row.attempts, expires=row.lease_expires)
             if row.state == "claimed" and row.lease_expires > now:
                 return Skip(identity=identity, reason="busy")
             taken = conn.execute(
@@ -181,6 +184,9 @@ class ResultsStore:
                         report_uri=report_uri, sink_uri=sink_uri, report_json=report.model_dump_json(),
                         last_error=report.error.code if report.error else None,
                         completed_at=_now(), updated_at=_now())).rowcount == 1
+        if not done:  # a retried complete whose first try committed is still a success
+            record = self.record(claim.identity)
+            done = record is not None and record.state == "done" and record.token == claim.token
         if not done:
             log.warning("packet %s: claim lost before completion; the new owner's result stands", claim.packet_id)
         return done

@@ -253,6 +253,8 @@ def referral_order(case: Case, rng: random.Random, *, patient: Patient, signed: 
         sp_text, _ = sp.printed(rng)
         kvs.append(KV("Refer To", f"{sp_text}, {sp.specialty}"))
         kvs.append(KV("Specialist Phone", pr.phone(sp.phone)))
+        if rng.random() < 0.4:  # a second NPI on the page that is not the ordering provider's
+            kvs.append(KV(rng.choice(["Specialist NPI", "Refer-to NPI", "Consultant NPI"]), sp.npi))
         sections.append(("Reason for Referral", f"Evaluation and management of {sc.reason}. "
                          + rng.choice(["Please see and treat.", "Consult and follow as needed.",
                                        "Please evaluate and advise on management."])))

@@ -33,17 +33,17 @@ WORKFLOW_CYCLE = ["prior_auth_imaging", "prior_auth_infusion", "specialist_refer
                   "appeal", "prior_auth_imaging", "payer_correspondence", None, "prior_auth_infusion"]
 RENDER_CYCLE = ["born_digital", "fax", "scanned", "born_digital", "fax", "folder", "scanned", "fax", "born_digital",
                 "scanned", "fax", "born_digital", "folder"]
-DEFECTS = {
-    "prior_auth_imaging": ["missing_clinical_note", "clinical_note_too_old", "bad_npi_check_digit",
-                           "unsigned_request", "other_patient_document", "missing_member_id", "missing_request"],
-    "prior_auth_infusion": ["missing_lab_result", "lab_result_too_old", "clinical_note_too_old",
-                            "missing_medical_necessity_letter", "missing_insurance_card", "unsigned_request",
-                            "bad_npi_check_digit", "other_patient_document", "missing_request"],
+DEFECTS = {  # order matters only for which defects a small set (e.g. the committed seed) gets first
+    "prior_auth_imaging": ["missing_clinical_note", "clinical_note_too_old", "unsigned_request",
+                           "bad_npi_check_digit", "missing_request", "other_patient_document", "missing_member_id"],
+    "prior_auth_infusion": ["missing_lab_result", "other_patient_document", "clinical_note_too_old",
+                            "lab_result_too_old", "missing_medical_necessity_letter", "missing_insurance_card",
+                            "unsigned_request", "bad_npi_check_digit", "missing_request"],
     "specialist_referral": ["missing_patient_registration", "missing_insurance_card", "unsigned_consent_form",
-                            "missing_consent_form", "unsigned_referral_order", "other_patient_document",
-                            "missing_member_id", "missing_referral_order"],
-    "appeal": ["missing_medical_necessity_letter", "missing_clinical_note", "missing_auth_number", "missing_member_id",
-               "other_patient_document"],
+                            "missing_member_id", "unsigned_referral_order", "other_patient_document",
+                            "missing_consent_form", "missing_referral_order"],
+    "appeal": ["missing_clinical_note", "missing_medical_necessity_letter", "missing_auth_number",
+               "missing_member_id", "other_patient_document"],
     "payer_correspondence": ["missing_member_id", "missing_auth_number"],
 }
 NEEDS_REVIEW_KINDS = ["card_photo", "notes_and_labs", "records_request", "registration_bundle", "dme_request"]
@@ -68,7 +68,10 @@ class Plan:
     review_kind: str = ""
 
 
-def plan_packets(n: int, seed: int) -> list[Plan]:
+def plan_packets(n: int, seed: int, rendering: str | None = None) -> list[Plan]:
+    """What each packet will be. ``rendering`` forces one rendering (packets that need a manifest
+    still become folders, and the card-photo packets stay photos)."""
+    rendering_override = rendering
     plans = []
     counters: dict[str | None, int] = {}
     for i in range(n):
@@ -83,7 +86,7 @@ def plan_packets(n: int, seed: int) -> list[Plan]:
         elif (k + seed) % 2 == 1:
             opts = DEFECTS[wf]
             defect = opts[(k // 2 + seed) % len(opts)]
-        rendering = RENDER_CYCLE[(i + seed) % len(RENDER_CYCLE)]
+        rendering = rendering_override or RENDER_CYCLE[(i + seed) % len(RENDER_CYCLE)]
         if review_kind == "card_photo":
             rendering = "photo"
         plans.append(Plan(i, f"PKT-{i + 1:04d}", rng.randint(0, 2**31 - 1), wf, defect, rendering, review_kind))
@@ -313,15 +316,19 @@ def build_packet(plan: Plan, out: Path) -> dict:
         c = d.content
         return {"type": c.type, "pages": pages, "layout": c.layout, "patient": c.patient_key, "fields": c.fields}
 
+    upside_down: set[int] = set()  # 1-based packet pages that were fed upside down
     if rendering in ("born_digital", "scanned", "fax"):
         specs = [p for d in laid for p in d.pages]
         doc = build_pdf(specs, rng)
+        if rendering != "born_digital" and len(specs) > 2 and rng.random() < 0.12:
+            upside_down.add(rng.randint(2, len(specs)))
+        flipped = frozenset(p - 1 for p in upside_down)
         if rendering == "fax":
             data, vres = fax_tiff(doc, rng, plan.seed, lambda i, t, s: fax_header(sent_at, sender_fax, to_fax,
-                                                                                 sender_name, i, t, s))
+                                                                                 sender_name, i, t, s), flipped)
             name = f"{plan.packet_id}.tif"
         elif rendering == "scanned":
-            data, name = scanned_pdf(doc, rng, plan.seed), f"{plan.packet_id}.pdf"
+            data, name = scanned_pdf(doc, rng, plan.seed, flipped), f"{plan.packet_id}.pdf"
         else:
             data, name = pdf_bytes(doc), f"{plan.packet_id}.pdf"
         (packets_dir / name).write_bytes(data)
@@ -396,7 +403,10 @@ def build_packet(plan: Plan, out: Path) -> dict:
 
     for i, d in enumerate(docs_truth, start=1):
         for p in d["pages"]:
-            pages_truth.append({"page": p, "type": d["type"], "layout": d["layout"], "doc": i})
+            entry = {"page": p, "type": d["type"], "layout": d["layout"], "doc": i}
+            if p in upside_down:
+                entry["rotation"] = 180  # the page image is upside down
+            pages_truth.append(entry)
     workflow = manifest.get("workflow") if manifest and manifest.get("workflow") else infer_workflow(docs_truth)
     workflow_source = "manifest" if manifest and manifest.get("workflow") else ("inferred" if workflow else "none")
     service = None
@@ -444,13 +454,13 @@ def _build_one(args: tuple[Plan, str]) -> dict:
     return build_packet(plan, Path(out))
 
 
-def generate(n: int, seed: int, out: Path, workers: int = 1) -> list[dict]:
+def generate(n: int, seed: int, out: Path, workers: int = 1, rendering: str | None = None) -> list[dict]:
     """Write ``n`` packets and their truth under ``out``; replaces earlier packets/ and truth/ there."""
     for sub in ("packets", "truth"):
         if (out / sub).exists():
             shutil.rmtree(out / sub)
         (out / sub).mkdir(parents=True)
-    plans = plan_packets(n, seed)
+    plans = plan_packets(n, seed, rendering)
     jobs = [(p, str(out)) for p in plans]
     if workers > 1:
         with Pool(workers) as pool:
@@ -463,10 +473,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=24, help="number of packets")
     ap.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same files)")
     ap.add_argument("--out", type=Path, default=Path("samples"), help="output folder (packets/ and truth/ inside)")
-    ap.add_argument("--workers", type=int, default=1, help="processes to use")
+    ap.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
+                    help="processes to use (output does not depend on it)")
+    ap.add_argument("--rendering", choices=["born_digital", "scanned", "fax", "folder"], default=None,
+                    help="make every packet this rendering (default: a mix of all)")
     args = ap.parse_args(argv)
     t0 = time.time()
-    truths = generate(args.n, args.seed, args.out, args.workers)
+    truths = generate(args.n, args.seed, args.out, args.workers, args.rendering)
     pages = sum(t["page_count"] for t in truths)
     print(f"wrote {len(truths)} packets ({pages} pages) to {args.out} in {time.time() - t0:.1f}s", file=sys.stderr)
     return 0

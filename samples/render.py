@@ -106,14 +106,19 @@ def _rotate(arr: np.ndarray, angle: float, border: int) -> np.ndarray:
     return cv2.warpAffine(arr, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=border)
 
 
-def scanned_pdf(doc: pymupdf.Document, rng: random.Random, seed: int) -> bytes:
-    """Raster-only PDF: each page rasterised, skewed, blurred, noised, JPEG-compressed."""
+def scanned_pdf(doc: pymupdf.Document, rng: random.Random, seed: int, upside_down: frozenset[int] = frozenset()) -> bytes:
+    """Raster-only PDF: each page rasterised, skewed, blurred, noised, JPEG-compressed.
+
+    Pages whose 0-based index is in ``upside_down`` went through the scanner the wrong way round.
+    """
     out = pymupdf.open()
-    dpi = rng.choice([150, 150, 200])
+    dpi = rng.choice([150, 150, 150, 200])
     tone = rng.uniform(0.88, 0.97)
     cv2.setRNGSeed(seed % (2**31))
-    for page in doc:
+    for index, page in enumerate(doc):
         arr = _gray(page, dpi, dpi)
+        if index in upside_down:
+            arr = np.ascontiguousarray(arr[::-1, ::-1])
         arr = cv2.convertScaleAbs(arr, alpha=tone, beta=(255 * (1 - tone)) * 0.2)  # paper tint, ink not pure black
         arr = _rotate(arr, rng.uniform(-1.3, 1.3), int(255 * tone))
         arr = cv2.GaussianBlur(arr, (0, 0), rng.uniform(0.5, 1.0))
@@ -125,7 +130,7 @@ def scanned_pdf(doc: pymupdf.Document, rng: random.Random, seed: int) -> bytes:
             edge = int(w * rng.uniform(0.005, 0.02))
             arr[:, :edge] *= 0.35
         noise = np.empty((h, w), np.float32)
-        cv2.randn(noise, 0, rng.uniform(3, 7))
+        cv2.randn(noise, 0, rng.uniform(1.5, 3.5))
         arr = np.clip(arr + noise, 0, 255).astype(np.uint8)
         ok, jpg = cv2.imencode(".jpg", arr, [cv2.IMWRITE_JPEG_QUALITY, rng.randint(45, 62)])
         p = out.new_page(width=LETTER[0], height=LETTER[1])
@@ -149,17 +154,23 @@ def fax_header(when: datetime, from_fax: str, to_fax: str, sender: str, page: in
     return f"{when.strftime('%d-%b-%Y %I:%M%p').upper()}  FROM-{sender.upper()[:24]}  +1{from_fax}  T-{page:03d} P.{page:03d}/{total:03d}"
 
 
-def fax_tiff(doc: pymupdf.Document, rng: random.Random, seed: int, header: callable) -> tuple[bytes, int]:
-    """Multi-page bilevel G4 TIFF at 204 x 196 (fine) or 204 x 98 (standard) dpi. Returns (bytes, y dpi)."""
+def fax_tiff(doc: pymupdf.Document, rng: random.Random, seed: int, header: callable,
+             upside_down: frozenset[int] = frozenset()) -> tuple[bytes, int]:
+    """Multi-page bilevel G4 TIFF at 204 x 196 (fine) or 204 x 98 (standard) dpi. Returns (bytes, y dpi).
+
+    Pages in ``upside_down`` (0-based) were fed upside down: content turned, header line upright.
+    """
     nrng = np.random.default_rng(seed)
     cv2.setRNGSeed(seed % (2**31))
-    vres = rng.choice([196, 98])
+    vres = rng.choice([196, 196, 98])  # fine mode is the usual choice for medical faxes
     frames = []
     total = doc.page_count
     thresh = rng.randint(150, 185)
     hstyle = rng.randint(0, 2)
     for i, page in enumerate(doc):
         arr = _gray(page, 204, vres)
+        if i in upside_down:
+            arr = np.ascontiguousarray(arr[::-1, ::-1])
         h, w = arr.shape
         off = (w - FAX_WIDTH) // 2
         arr = arr[:, off:off + FAX_WIDTH] if w >= FAX_WIDTH else np.pad(arr, ((0, 0), (0, FAX_WIDTH - w)), constant_values=255)

@@ -555,8 +555,20 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
 
 
+def _p(prf: PRF) -> str:
+    """Precision for a table; '-' when nothing was predicted (the JSON says 1.0)."""
+    return f"{prf.precision:.3f}" if prf.tp + prf.fp else "-"
+
+
+def _r(prf: PRF) -> str:
+    """Recall for a table; '-' when there was nothing to find (the JSON says 1.0)."""
+    return f"{prf.recall:.3f}" if prf.tp + prf.fn else "-"
+
+
 def format_scores(scores: Scores, examples: int = 0) -> str:
-    """Readable tables: headline metrics per rendering, document types, fields."""
+    """Readable tables: headline metrics per rendering, document types, fields.
+
+    Precision with nothing predicted and recall with nothing to find print as '-'."""
     names = list(scores.groups)
     groups = [scores.groups[n] for n in names]
     f = lambda x: f"{x:.3f}"  # noqa: E731
@@ -565,12 +577,12 @@ def format_scores(scores: Scores, examples: int = 0) -> str:
         ["failed reports", *[str(g.failed) for g in groups]],
         ["missing reports", *[str(g.missing_reports) for g in groups]],
         ["page type accuracy", *[f(g.page_type.value) for g in groups]],
-        ["boundary precision", *[f(g.boundaries.precision) for g in groups]],
-        ["boundary recall", *[f(g.boundaries.recall) for g in groups]],
+        ["boundary precision", *[_p(g.boundaries) for g in groups]],
+        ["boundary recall", *[_r(g.boundaries) for g in groups]],
         ["boundary F1", *[f(g.boundaries.f1) for g in groups]],
         ["doc type macro-F1", *[f(g.doc_type_macro_f1) for g in groups]],
-        ["field precision", *[f(g.fields_overall.precision) for g in groups]],
-        ["field recall", *[f(g.fields_overall.recall) for g in groups]],
+        ["field precision", *[_p(g.fields_overall) for g in groups]],
+        ["field recall", *[_r(g.fields_overall) for g in groups]],
         ["field F1", *[f(g.fields_overall.f1) for g in groups]],
         ["checklist id accuracy", *[f(g.checklist_id.value) for g in groups]],
         ["checklist status accuracy", *[f(g.checklist_status.value) for g in groups]],
@@ -587,8 +599,8 @@ def format_scores(scores: Scores, examples: int = 0) -> str:
             continue
         per_group = [f(scores.groups[g].doc_types[name].f1) if name in scores.groups[g].doc_types
                      else "-" for g in names[1:]]
-        type_rows.append([name, str(prf.support), str(prf.tp + prf.fp), f(prf.precision),
-                          f(prf.recall), f(prf.f1), *per_group])
+        type_rows.append([name, str(prf.support), str(prf.tp + prf.fp), _p(prf), _r(prf),
+                          f(prf.f1), *per_group])
     out += ["", "Document types (F1 per rendering on the right)",
             _table(["type", "true", "pred", "P", "R", "F1", *names[1:]], type_rows)]
 
@@ -599,11 +611,11 @@ def format_scores(scores: Scores, examples: int = 0) -> str:
             continue
         per_group = [f(scores.groups[g].fields[name].f1) if name in scores.groups[g].fields
                      else "-" for g in names[1:]]
-        field_rows.append([name, str(prf.support), str(prf.tp + prf.fp), f(prf.precision),
-                           f(prf.recall), f(prf.f1), *per_group])
+        field_rows.append([name, str(prf.support), str(prf.tp + prf.fp), _p(prf), _r(prf),
+                           f(prf.f1), *per_group])
     total = overall.fields_overall
     field_rows.append(["(all fields)", str(total.support), str(total.tp + total.fp),
-                       f(total.precision), f(total.recall), f(total.f1),
+                       _p(total), _r(total), f(total.f1),
                        *[f(scores.groups[g].fields_overall.f1) for g in names[1:]]])
     out += ["", "Fields (F1 per rendering on the right)",
             _table(["field", "true", "pred", "P", "R", "F1", *names[1:]], field_rows)]

@@ -34,7 +34,7 @@ def check_packet(registry: ChecklistRegistry, packet: Packet, documents: list[Do
                                decided_by=decided_by, reference_date=ref_date, reference_date_source=ref_source)
     others: set[str] = set()
     if checklist.same_patient:  # documents of another patient never satisfy a requirement
-        others = other_patient_docs(documents) | {p.doc_id for p in identity_problems if p.doc_id}
+        others = other_patient_docs(documents)
     missing: list[MissingDocument] = []
     problems: list[Problem] = []
     for requirement in checklist.requires:

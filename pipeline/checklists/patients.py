@@ -1,7 +1,9 @@
 """Which documents belong to the packet's main patient (for "belonging to another patient").
 
 Documents are grouped by compatible identity (patient_name and patient_dob do not disagree);
-the biggest group is the packet's patient, ties going to the group of the earliest document.
+the heaviest group is the packet's patient. The documents a case is about (request, order, card,
+registration, payer letter) weigh double, so two stray notes of another patient do not outvote
+the request and the card; ties go to the group of the earliest document.
 Names compare on given + family name with a little tolerance for OCR noise.
 """
 
@@ -14,6 +16,8 @@ from difflib import SequenceMatcher
 from pipeline.model import Document
 
 NAME_SIMILARITY = 0.85
+CASE_DOCUMENTS = ("prior_auth_request", "referral_order", "insurance_card", "patient_registration",
+                  "payer_determination", "remittance_eob")
 
 
 @dataclass
@@ -77,5 +81,6 @@ def other_patient_docs(documents: list[Document]) -> set[str]:
     groups = patient_groups(documents)
     if len(groups) < 2:
         return set()
-    main = max(groups, key=lambda g: len(g.doc_ids))  # max keeps the first (earliest) on ties
+    weight = {d.doc_id: 2 if d.type in CASE_DOCUMENTS else 1 for d in documents}
+    main = max(groups, key=lambda g: sum(weight[i] for i in g.doc_ids))  # max keeps the earliest on ties
     return {doc_id for g in groups if g is not main for doc_id in g.doc_ids}

@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import Field as PydField, field_validator, model_validator
 
 from pipeline.checklists.labels import doc_label
-from pipeline.model import DOC_TYPES, FIELD_NAMES, DocType, Model
+from pipeline.model import FIELD_NAMES, DocType, Model
 
 FieldName = Literal[FIELD_NAMES]  # type: ignore[valid-type]
 
@@ -188,4 +188,4 @@ def _tighter(a: int | None, b: int | None) -> int | None:
 
 
 __all__ = ["Checklist", "CodeRange", "Condition", "DocumentRequirement", "DocumentSpec",
-           "FieldRequirement", "DOC_TYPES"]
+           "FieldRequirement"]

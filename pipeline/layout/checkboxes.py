@@ -32,7 +32,54 @@ def _is_box(patch: np.ndarray) -> tuple[bool, float]:
     inner = ink[t + 1 : h - t - 1, t + 1 : w - t - 1]
     if inner.size == 0:
         return False, 0.0
-    return True, float(np.count_nonzero(inner)) / inner.size
+    fill = float(np.count_nonzero(inner)) / inner.size
+    if fill < 0.85 and _frame_thickness(ink) >= 0.13 * min(h, w) and _solid_core(inner):
+        return False, fill  # a thick frame around a solid core: a QR-code finder, not a mark
+    return True, fill
+
+
+def _longest_run(line: np.ndarray) -> int:
+    best = run = 0
+    for value in line:
+        run = run + 1 if value else 0
+        best = max(best, run)
+    return best
+
+
+def _frame_thickness(ink: np.ndarray) -> int:
+    """Thickness of a box's outline: the second thinnest edge run at the middle of its four sides
+    (one side may carry a speck or a touching stroke)."""
+    h, w = ink.shape
+    mid_row, mid_col = ink[h // 2], ink[:, w // 2]
+    runs = sorted(
+        (_longest_prefix(mid_row), _longest_prefix(mid_row[::-1]), _longest_prefix(mid_col), _longest_prefix(mid_col[::-1]))
+    )
+    return runs[1]
+
+
+def _longest_prefix(line: np.ndarray) -> int:
+    n = 0
+    for value in line:
+        if not value:
+            break
+        n += 1
+    return n
+
+
+def _solid_core(inner: np.ndarray) -> bool:
+    """Whether rows across the middle of a box are each crossed by one long ink run (a block, not a tick)."""
+    h, w = inner.shape
+    rows = {int(h * 0.35), int(h * 0.5), min(h - 1, int(h * 0.65))}
+    return all(_longest_run(inner[r]) >= 0.35 * w for r in rows)
+
+
+def _crowded(ink: np.ndarray, x: int, y: int, w: int, h: int) -> bool:
+    """Whether the ring around a box is densely inked (a QR code or a pattern, not a checkbox)."""
+    m = max(2, w // 2)
+    y0, y1, x0, x1 = max(0, y - m), min(ink.shape[0], y + h + m), max(0, x - m), min(ink.shape[1], x + w + m)
+    around = np.count_nonzero(ink[y0:y1, x0:x1]) - np.count_nonzero(ink[y : y + h, x : x + w])
+    ring = (y1 - y0) * (x1 - x0) - w * h
+    return ring > 0 and around / ring > 0.3
 
 
 def _overlap_share(a: BBox, b: BBox) -> float:
@@ -87,8 +134,9 @@ def _is_glyph(text: str) -> bool:
 def drawn_boxes(raster: Raster, options: LayoutOptions) -> list[tuple[BBox, bool]]:
     """Square outlines drawn on the page, each with whether it is checked."""
     em = raster.em_px
-    lo = max(4, int(options.checkbox_min_em * em))
-    hi = max(lo + 2, int(options.checkbox_max_em * em))
+    # Sizes follow the text, within physical bounds (a page of tiny labels still has 11 pt boxes).
+    lo = max(4, int(min(options.checkbox_min_em * em, raster.px(5.0))))
+    hi = max(lo + 2, int(max(options.checkbox_max_em * em, raster.px(16.0))))
     _, _, stats, _ = cv2.connectedComponentsWithStats(raster.ink, connectivity=8)
     w_all, h_all = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
     keep = (w_all >= lo) & (w_all <= hi) & (h_all >= lo) & (h_all <= hi)
@@ -96,7 +144,7 @@ def drawn_boxes(raster: Raster, options: LayoutOptions) -> list[tuple[BBox, bool
     found: list[tuple[BBox, bool]] = []
     for x, y, w, h, _area in stats[1:][keep].tolist():
         is_box, fill = _is_box(raster.ink[y : y + h, x : x + w])
-        if not is_box:
+        if not is_box or _crowded(raster.ink, x, y, w, h):
             continue
         if fill > 0.85:
             # A solid square: a filled box ("■") when it is not a blot bigger than text.
@@ -123,8 +171,19 @@ def glyph_boxes(words: list[Word]) -> list[tuple[BBox, bool, Word]]:
     return out
 
 
+def _is_letter(box: BBox, words: list[Word]) -> bool:
+    """A drawn "box" that is a letter (a bold D or O) of a word read with confidence."""
+    for w in words:
+        text = w.text.rstrip(".,:;")
+        if w.confidence < 0.85 or len(text) < 3 or not text.isalpha():
+            continue
+        if w.bbox[2] - w.bbox[0] >= 2 * (box[2] - box[0]) and _overlap_share(box, w.bbox) >= 0.5:
+            return True
+    return False
+
+
 def find_checkboxes(words: list[Word], raster: Raster, options: LayoutOptions) -> list[Checkbox]:
-    drawn = drawn_boxes(raster, options)
+    drawn = [(b, c) for b, c in drawn_boxes(raster, options) if not _is_letter(b, words)]
     glyphs = glyph_boxes(words)
     boxes: list[tuple[BBox, bool, str | None]] = [(b, c, None) for b, c in drawn]
     for b, checked, word in glyphs:

@@ -1,6 +1,6 @@
 """Layout families: turn a ``DocContent`` into one HTML string per page.
 
-Form families (``kv``, ``boxed``, ``twocol``, ``prose``, ``grid``) serve every form-like type;
+Form families (``kv``, ``boxed``, ``twocol``, ``prose``, ``grid``, ``ehr``) serve every form-like type;
 letter families (``letterhead``, ``refbox``, ``memo``, ``plain``) serve letters. The layout id
 written to the truth is ``"<doc_type>/<family>"``. Every family prints every labelled value,
 section and table row of the document (the ground truth depends on it).
@@ -13,7 +13,7 @@ import random
 from samples.documents import KV, DocContent, Signature
 from samples.layouts.families import FAMILIES, render_family
 
-FORM_FAMILIES = ["kv", "boxed", "twocol", "prose", "grid"]
+FORM_FAMILIES = ["kv", "boxed", "twocol", "prose", "grid", "ehr"]
 LETTER_FAMILIES = ["letterhead", "refbox", "memo", "plain"]
 CARD_FAMILIES = ["band", "stripe", "classic", "minimal"]
 
@@ -24,7 +24,7 @@ def families_for(doc: DocContent) -> list[str]:
     if doc.letter:
         return LETTER_FAMILIES
     if doc.type == "fax_cover_sheet":  # a cover in sentences reads oddly; a memo-style cover is common
-        return ["kv", "boxed", "twocol", "grid", "memo"]
+        return ["kv", "boxed", "twocol", "grid", "memo", "ehr"]
     return FORM_FAMILIES
 
 

@@ -208,9 +208,9 @@ def fam_boxed(c: Ctx) -> list[str]:
             trs.append(f"<tr>{tds}</tr>")
         if trs:
             out.append(f"<table style='border-collapse:collapse;width:100%'>{''.join(trs)}</table>")
-    head = (f"<table style='width:100%'><tr><td style='vertical-align:top'><b style='font-size:{c.size + 4}pt;color:{c.color}'>"
+    head = (f"<table style='width:100%'><tr><td style='vertical-align:top;width:55%'><b style='font-size:{c.size + 4}pt;color:{c.color}'>"
             f"{e(c.doc.org)}</b><br/>{'<br/>'.join(e(x) for x in c.doc.org_lines)}</td>"
-            f"<td style='text-align:right;vertical-align:top;font-size:{c.size + 4}pt;font-weight:bold'>"
+            f"<td style='text-align:right;vertical-align:top;width:45%;font-size:{c.size + 4}pt;font-weight:bold'>"
             f"{e(c.doc.title).upper()}</td></tr></table>")
     def body(sections: list[tuple[str, str]]) -> str:
         rows = "".join(f"<tr><td style='border:1px solid #000;padding:2pt 4pt'><div style='font-size:{c.size - 2.5}pt'>"
@@ -244,7 +244,7 @@ def fam_grid(c: Ctx) -> list[str]:
                         f"padding:2pt 4pt'>{e(kv.value)}</td></tr>")
         else:
             rows.append(f"<tr><td style='border:1px solid #000;padding:2pt 4pt;width:35%'>{e(kv.label)}</td>"
-                        f"<td style='border:1px solid #000;padding:2pt 4pt'>{e(kv.value)}</td></tr>")
+                        f"<td style='border:1px solid #000;padding:2pt 4pt;width:65%'>{e(kv.value)}</td></tr>")
     block = f"<table style='width:100%;border-collapse:collapse;margin:4pt 0'>{''.join(rows)}</table>"
     head = (f"<div style='font-size:{c.size + 2}pt;font-weight:bold'>{e(c.doc.org)}</div>"
             f"<div style='font-size:{c.size - 1}pt'>{' | '.join(e(x) for x in c.doc.org_lines)}</div>"
@@ -287,6 +287,36 @@ def fam_prose(c: Ctx) -> list[str]:
     return paged(c, letterhead(c) + title(c), block, lambda s: sections_html(c, s, "inline"), tail)
 
 
+def _pre_table(table: tuple[list[str], list[list[str]]] | None) -> str:
+    """A table printed as fixed-width text columns (EHR / lab system printouts)."""
+    if not table:
+        return ""
+    head, rows = table
+    widths = [max(len(str(x)) for x in [h] + [r[i] for r in rows]) for i, h in enumerate(head)]
+    def line(cells: list[str]) -> str:
+        return "  ".join(str(x).ljust(w) for x, w in zip(cells, widths)).rstrip()
+    text = "\n".join([line(head), "  ".join("-" * w for w in widths)] + [line(r) for r in rows])
+    return f"<pre style='font-family:monospace;font-size:8.5pt;margin:6pt 0'>{e(text)}</pre>"
+
+
+def fam_ehr(c: Ctx) -> list[str]:
+    """A monospace EHR printout: banner line, ==== HEADINGS ====, fixed-width tables."""
+    c.font = "monospace"
+    c.size = c.rng.choice([8.5, 9])
+    cells = [kv for kv in c.doc.kvs if kv.label != "Section"]
+    banner = " | ".join(f"{e(kv.label).upper()}: {e(kv.value)}" for kv in cells)
+    when = c.rng.choice(["Printed", "Run date", "Report generated"])
+    head = (f"<div style='font-size:{c.size}pt'>{e(c.doc.org).upper()}<br/>{e(c.doc.title).upper()}</div>"
+            f"<div style='border-top:1px dashed #000;border-bottom:1px dashed #000;padding:2pt 0;margin:4pt 0'>"
+            f"{banner}</div>")
+    def body(sections: list[tuple[str, str]]) -> str:
+        return "".join(f"<p style='margin:6pt 0 0 0'>==== {e(h).upper()} ====</p><p style='margin:0'>{e(t)}</p>"
+                       if h else f"<p>{e(t)}</p>" for h, t in sections if t)
+    tail = _pre_table(c.doc.table) + checkboxes(c) + signature(c, c.doc.signature)
+    tail += f"<p style='font-size:7pt;margin-top:8pt'>{when} by EHR user {c.rng.randint(1000, 9999)}</p>"
+    return paged(c, head, "", body, tail)
+
+
 # --------------------------------------------------------------------------- letter families
 
 
@@ -316,12 +346,12 @@ def fam_refbox(c: Ctx) -> list[str]:
 
 
 def fam_memo(c: Ctx) -> list[str]:
-    rows = "".join(f"<tr><td style='padding:1pt 4pt;width:25%'>{e(k.label).upper()}:</td><td>{e(k.value)}</td></tr>"
-                   for k in c.doc.kvs)
+    rows = "".join(f"<tr><td style='padding:1pt 4pt;width:25%'>{e(k.label).upper()}:</td>"
+                   f"<td style='width:75%'>{e(k.value)}</td></tr>" for k in c.doc.kvs)
     head = (f"<div style='font-size:{c.size + 2}pt;font-weight:bold'>{e(c.doc.org)}</div>"
             f"<div style='font-size:{c.size - 1}pt'>{' - '.join(e(x) for x in c.doc.org_lines)}</div>"
             f"<div style='font-size:{c.size + 8}pt;font-weight:bold;margin:10pt 0 4pt 0'>{e(c.doc.title)}</div>")
-    block = f"<table style='margin:4pt 0 8pt 0'>{rows}</table><hr/>"
+    block = f"<table style='width:100%;margin:4pt 0 8pt 0'>{rows}</table><hr/>"
     return paged(c, head, block, lambda s: _letter_body(c, s), signature(c, c.doc.signature))
 
 
@@ -337,7 +367,7 @@ def fam_plain(c: Ctx) -> list[str]:
 
 
 FAMILIES: dict[str, Callable[[Ctx], list[str]]] = {
-    "kv": fam_kv, "boxed": fam_boxed, "twocol": fam_twocol, "grid": fam_grid, "prose": fam_prose,
+    "kv": fam_kv, "boxed": fam_boxed, "twocol": fam_twocol, "grid": fam_grid, "prose": fam_prose, "ehr": fam_ehr,
     "letterhead": fam_letterhead, "refbox": fam_refbox, "memo": fam_memo, "plain": fam_plain,
 }
 

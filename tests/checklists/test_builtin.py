@@ -274,3 +274,15 @@ def test_imaging_old_note_beside_a_fresh_one_is_history_not_a_gap(registry):
     docs.add("clinical_note", **PATIENT, document_date="2025-06-01")
     result = check(registry, docs)
     assert result.status == "complete" and result.problems == []
+
+
+def test_two_notes_of_another_patient_do_not_outvote_the_request_and_card(registry):
+    d = Docs()
+    d.add("prior_auth_request", **PATIENT, member_id="M1", ordering_provider_npi="1234567893",
+          cpt_codes=["70551"], icd10_codes=["G43.909"], service_date="2026-03-10", signature_present=True)
+    d.add("clinical_note", **OTHER_PATIENT, document_date="2026-02-01")
+    d.add("clinical_note", pages=2, **OTHER_PATIENT, document_date="2026-02-02")
+    d.add("insurance_card", patient_name="Maria Lopez", member_id="M1")
+    result = check(registry, d)
+    assert result.missing_documents == ["clinical_note"]
+    assert not any(p.requirement.startswith("valid") or p.requirement == "patient_dob" for p in result.problems)

@@ -91,3 +91,17 @@ def test_a_funsd_question_answer_link_is_recovered(shared_data, tmp_path):
     # "DATE: 12/10/98", "TO: George Baroody", "FAX NUMBER: (336) 335-7392" ... are gold links on this form.
     assert len(found) >= 3
     assert any(kv.key.text.upper().startswith("DATE") for kv in found)
+
+
+def test_label_at_the_end_of_a_line_with_its_value_below(tmp_path):
+    def draw(page: pymupdf.Page) -> None:
+        page.insert_text((72, 100), "Patient: Ann Lee", fontsize=10)
+        page.insert_text((330, 100), "Referring physician:", fontsize=10)
+        page.insert_text((330, 114), "Robert Smith, MD", fontsize=10)
+        page.insert_text((72, 160), "Diagnosis:", fontsize=10)
+        page.insert_text((72, 174), "Reason for visit:", fontsize=10)
+
+    page, image, source = pdf_form(tmp_path / "below.pdf", draw)
+    pairs = {(kv.key.text, kv.value.text) for kv in annotate(page, image, source).key_values}
+    # Two labels in a row with nothing filled in are not a pair.
+    assert pairs == {("Patient", "Ann Lee"), ("Referring physician", "Robert Smith, MD")}

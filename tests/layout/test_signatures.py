@@ -55,3 +55,23 @@ def test_electronic_signature_statements(tmp_path):
         ("electronic", "/s/ Robert Smith"),
     ]
     assert 690 < marks[0].bbox[1] < marks[0].bbox[3] < 705
+
+
+def test_ink_signature_on_a_scanned_page_read_by_tesseract(tmp_path):
+    from tests.layout.forms import tesseract_page
+
+    page, image, _ = pdf_form(tmp_path / "signed.pdf", _signature_block)
+    _scribble(image)
+    scan, source = tesseract_page(image, 150, tmp_path / "signed.png")
+    marks = annotate(scan, image, source).signatures
+    assert [m.kind for m in marks] == ["ink"]
+    assert 170 <= marks[0].bbox[0] and marks[0].bbox[2] <= 345
+
+
+def test_blank_page_has_no_layout(tmp_path):
+    from pipeline.model import Page, PageSource
+    from tests.layout.forms import blank_image
+
+    page = Page(page=1, width=612, height=792, method="ocr")
+    annotated = annotate(page, blank_image(), PageSource(page=1, file="blank.png", kind="image"))
+    assert (annotated.key_values, annotated.checkboxes, annotated.tables, annotated.signatures) == ([], [], [], [])

@@ -15,7 +15,7 @@ import pytest
 from pipeline import schema
 from pipeline.model import Failure, Report, ReportSource
 from pipeline.outputs import SUMMARY_COLUMNS, render_outputs, summary_csv
-from tests.checklists.builders import Docs, PATIENT, field, imaging_docs, packet
+from tests.checklists.builders import Docs, PATIENT, field, imaging_docs
 from tests.outputs.packet_pdf import process_result
 
 

@@ -162,3 +162,12 @@ def test_rotated_pdf_page_text_layer_boxes_are_on_the_displayed_page(tmp_path: P
     # text drawn near the unrotated top-left ends up near the displayed top-right, running downwards
     box = word(page, "PATIENT").bbox
     assert box[0] > 600 and box[3] - box[1] > box[2] - box[0]
+
+
+def test_every_tiff_orientation_tag_renders_the_same_upright_page(shared_data: Path) -> None:
+    folder = shared_data / "fax-g4-tiff-samples" / "Tests" / "images"
+    reference, _ = render_image(PageSource(page=1, file=str(folder / "g4_orientation_1.tif"), kind="tiff"))
+    for tag in range(2, 9):
+        image, dpi = render_image(PageSource(page=1, file=str(folder / f"g4_orientation_{tag}.tif"), kind="tiff"))
+        assert image.shape == reference.shape and dpi == 96
+        assert np.mean(image != reference) < 0.01, tag

@@ -85,3 +85,26 @@ def test_type_change_splits_and_empty_packet():
     docs = split_documents("P", pages, [pred("prescription"), pred("insurance_card")])
     assert spans(docs) == [("prescription", [1]), ("insurance_card", [2])]
     assert split_documents("P", [], []) == []
+
+
+def test_grid_labels_read_from_the_next_line():
+    pages = [
+        page(1, "PROGRESS NOTE", "Patient", "Tammy Cox", "Date of Visit", "2026-11-22", "Plan: CT chest"),
+        page(2, "Consultation Note", "Pt. Name: COX, TAMMY", "DOB: 04/13/1949", "Note Date: 09-08-2026"),
+    ]
+    first, second = page_cues(pages[0]), page_cues(pages[1])
+    assert first.patient == second.patient == "cox tammy"
+    assert (first.doc_date, second.doc_date, second.dob) == ("2026-11-22", "2026-09-08", "1949-04-13")
+    docs = split_documents("P", pages, [pred("clinical_note"), pred("clinical_note")])
+    assert spans(docs) == [("clinical_note", [1]), ("clinical_note", [2])]
+
+
+def test_packet_wide_page_numbers_are_not_document_numbers():
+    # an OCR'd fax header counting the whole packet: "P. 2/3" must not glue a cover sheet to an order
+    pages = [
+        page(1, "NOV 18 2026 10:12 P. 1/3", "FAX COVER SHEET"),
+        page(2, "NOV 18 2026 10:12 P. 2/3", "IMAGING ORDER", "Patient: Ann Cole"),
+        page(3, "NOV 18 2026 10:13 P. 3/3", "PROGRESS NOTE", "Patient: Ann Cole"),
+    ]
+    docs = split_documents("F", pages, [pred("fax_cover_sheet"), pred("referral_order"), pred("clinical_note", 0.5)])
+    assert spans(docs) == [("fax_cover_sheet", [1]), ("referral_order", [2]), ("clinical_note", [3])]
