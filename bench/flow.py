@@ -81,6 +81,7 @@ def run(args: list[str]) -> str:
     parser.add_argument("--repeats", type=int, default=1, help="runs per side; the fastest counts")
     opts = parser.parse_args(args)
 
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     from prefect.settings import PREFECT_API_URL
     from prefect.testing.utilities import prefect_test_harness
 
@@ -99,9 +100,7 @@ def run(args: list[str]) -> str:
                 cli_times.append(timed([str(Path(sys.executable).with_name("intakeiq")), "process", str(work / "in"),
                                         "--out", str(cli_out), "--workers", str(opts.workers), "-q"], env))
                 code = (f"from flows.batch import process_batch; process_batch({str(work / 'in')!r}, "
-                        f"{str(flow_out)!r}, local_workers={opts.flow_workers})")
-                flow_env["INTAKEIQ_STORE_URL"] = f"sqlite:///{flow_out}/results.db"
-                flow_out.mkdir()
+                        f"{str(flow_out)!r}, local_workers={opts.flow_workers}, ocr_workers={opts.workers})")
                 flow_times.append(timed([sys.executable, "-c", code], flow_env))
                 if report_count(cli_out) != packets or report_count(flow_out) != packets:
                     raise RuntimeError(f"expected {packets} reports on each side, got {report_count(cli_out)} "

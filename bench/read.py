@@ -53,6 +53,9 @@ def _args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--digital-pages", type=int, default=200, help="pages of the generated text PDF")
     parser.add_argument("--rss-pages", type=int, default=24, help="pages of the 300-page PDF actually read")
     parser.add_argument("--shared", type=Path, default=SHARED)
+    parser.add_argument("--skip-ocr", action="store_true", help="skip the fax/scanned comparison")
+    parser.add_argument("--skip-rss", action="store_true", help="skip the 300-page memory run")
+    parser.add_argument("--skip-cms", action="store_true", help="skip the CMS PDFs")
     return parser.parse_known_args(argv)[0]
 
 
@@ -200,6 +203,7 @@ def run(argv: list[str]) -> str:
                      f"{time.perf_counter() - started:.1f} s")
 
         image_sets: list[tuple[str, Path]] = []
+        funsd = sorted(glob.glob(str(args.shared / "funsd/dataset/testing_data/images/*.png")))
         fax_dir = args.shared / "fax-g4-tiff-samples" / "Tests" / "images"
         fax_files = [fax_dir / "pport_g4.tif", fax_dir / "g4-multi.tiff"][: args.fax_files]
         if all(f.is_file() for f in fax_files) and fax_files:
@@ -208,14 +212,13 @@ def run(argv: list[str]) -> str:
             for f in fax_files:
                 os.symlink(f, fax_folder / f.name)
             image_sets.append(("fax TIFF (G4)", fax_folder))
-        funsd = sorted(glob.glob(str(args.shared / "funsd/dataset/testing_data/images/*.png")))
         if funsd:
             image_sets.append(("scanned PDF (FUNSD)",
                                scanned_pdf(funsd[: args.scanned_pages], tmp / "scanned.pdf")))
         if not image_sets:
             notes.append(f"shared data absent under {args.shared}: OCR sections skipped")
 
-        for label, path in image_sets:
+        for label, path in [] if args.skip_ocr else image_sets:
             packet = load_packet(path)
             assert packet.error is None, packet.error
             folder = tmp / f"img-{len(rows)}"
@@ -241,12 +244,17 @@ def run(argv: list[str]) -> str:
             notes.append(f"{label}: {words} words, mean OCR confidence {conf:.2f}, {turned} pages turned")
 
         digital = load_packet(digital_pdf(tmp / "digital.pdf", args.digital_pages))
-        secs, pages = ours(digital, n)
-        methods = sum(p.method == "text_layer" for p in pages)
-        rows.append([f"born-digital generated: ours ({methods}/{len(pages)} text layer)", str(len(pages)),
-                     f"{secs:.1f}", f"{len(pages) / secs * 60:.0f}", ""])
-        rows.append(["  = pages per second (goal >= 20)", "", "", f"{len(pages) / secs:.1f}/s", ""])
-        cms = sorted((args.shared / "cms-claim-forms").glob("*.pdf"))
+        for layout in (False, True):
+            c0 = cpu_seconds()
+            secs, pages = ours(digital, n, layout=layout)
+            cpu = cpu_seconds() - c0
+            methods = sum(p.method == "text_layer" for p in pages)
+            name = "with layout" if layout else "no layout"
+            rows.append([f"born-digital generated, {name} ({methods}/{len(pages)} text layer)", str(len(pages)),
+                         f"{secs:.1f}", f"{len(pages) / secs * 60:.0f}", "", f"{cpu:.1f}", ""])
+            rows.append([f"  = pages/s (goal >= 20); if CPU-bound on {n} idle cores: "
+                         f"{n * len(pages) / cpu:.0f}/s", "", "", f"{len(pages) / secs:.1f}/s", ""])
+        cms = [] if args.skip_cms else sorted((args.shared / "cms-claim-forms").glob("*.pdf"))
         for pdf in cms:
             packet = load_packet(pdf)
             if packet.error:
@@ -257,7 +265,7 @@ def run(argv: list[str]) -> str:
             rows.append([f"CMS {pdf.name} ({methods})", str(len(pages)), f"{secs:.1f}",
                          f"{len(pages) / secs * 60:.1f}", ""])
 
-        if funsd:
+        if funsd and not args.skip_rss:
             big = load_packet(scanned_pdf(funsd, tmp / "scanned300.pdf", repeat_to=300))
             assert big.error is None and len(big.page_sources) == 300
             span = min(args.rss_pages, 300)

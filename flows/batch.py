@@ -17,7 +17,7 @@ log = logging.getLogger("intakeiq.flows")
 
 
 def settings_for(source: str, out: str, workflow: str | None, store_url: str | None, s3_block: str | None = None,
-                 **batch) -> BatchSettings:
+                 ocr_workers: int | None = None, **batch) -> BatchSettings:
     """Built when the flow starts: the S3 block or AWS_* variables and the store URL are read now,
     not at import."""
     s3 = None
@@ -25,7 +25,7 @@ def settings_for(source: str, out: str, workflow: str | None, store_url: str | N
         from flows.blocks import IntakeS3
 
         s3 = IntakeS3.load(s3_block).settings()
-    options = ProcessOptions(workflow=workflow, progress=False)
+    options = ProcessOptions(workflow=workflow, workers=ocr_workers, progress=False)
     return build_settings(source, out, options, store_url=store_url, s3=s3, run_id=flow_run.get_id() or None,
                           **batch)
 
@@ -43,10 +43,11 @@ def finish(jobs: list[Job], title: str) -> list[dict]:
 @flow(name="process-batch", persist_result=False)
 def process_batch(source: str, out: str, workflow: str | None = None, dask_address: str | None = None,
                   store_url: str | None = None, s3_block: str | None = None, redo: bool = False,
-                  local_workers: int = 2) -> list[dict]:
+                  local_workers: int = 2, ocr_workers: int | None = None) -> list[dict]:
     """Process every packet in ``source`` into ``out``; packets already done are skipped
-    (``redo=True`` processes them again)."""
-    settings = settings_for(source, out, workflow, store_url, s3_block, redo=redo)
+    (``redo=True`` processes them again). ``local_workers``: packets at once without Dask;
+    ``ocr_workers``: OCR processes per packet (default one per core)."""
+    settings = settings_for(source, out, workflow, store_url, s3_block, ocr_workers, redo=redo)
     refs = list_packets(settings)
     jobs = run_packets(settings, refs, dask_address, local_workers)
     write_summary(settings, jobs)

@@ -19,9 +19,9 @@ from flows.tasks import list_packets, write_summary
 @flow(name="fax-inbox", persist_result=False)
 def fax_inbox(inbox: str, out: str, workflow: str | None = None, dask_address: str | None = None,
               store_url: str | None = None, s3_block: str | None = None, settle_seconds: float = 10.0,
-              local_workers: int = 2) -> list[dict]:
+              local_workers: int = 2, ocr_workers: int | None = None) -> list[dict]:
     """One poll of the inbox (see the module doc)."""
-    settings = settings_for(inbox, out, workflow, store_url, s3_block, archive=True, redo=False,
+    settings = settings_for(inbox, out, workflow, store_url, s3_block, ocr_workers, archive=True, redo=False,
                             settle_seconds=settle_seconds)
     refs = list_packets(settings)
     jobs = run_packets(settings, refs, dask_address, local_workers)

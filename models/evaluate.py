@@ -136,3 +136,50 @@ def full_report(records: Sequence[dict], predictions: Sequence[PagePrediction]) 
 
 def log_loss(probs: Sequence[Sequence[float]], labels: Sequence[int]) -> float:
     return -sum(math.log(max(p[y], 1e-12)) for p, y in zip(probs, labels)) / max(1, len(labels))
+
+
+# --------------------------------------------------------------------------- model card tables
+
+_GROUPS = ("born_digital", "scanned", "fax", "mixed", "photo", "overall")
+
+
+def _acc_row(name: str, acc: dict) -> str:
+    cells = [f"{acc[g]['accuracy']:.3f} ({acc[g]['n']})" if g in acc else "-" for g in _GROUPS]
+    return f"| {name} | " + " | ".join(cells) + " |"
+
+
+def markdown_tables(metrics: dict) -> str:
+    """The model card's metric tables from ``models/weights/metrics.json``."""
+    head = "| model | " + " | ".join(_GROUPS) + " |\n|---|" + "---|" * len(_GROUPS)
+    lo, final = metrics["leave_layout_out"], metrics["final_model"]
+    out = ["Page-type accuracy on held-out layouts (pages scored by the fold model that never saw their layout; n in brackets):",
+           "", head, _acc_row("transformer", lo["transformer"]["accuracy"]), _acc_row("TF-IDF baseline", lo["baseline"]["accuracy"]),
+           "", "Page-type accuracy of the committed model on all evaluation pages (unseen packets, seen layout families):",
+           "", head, _acc_row("transformer", final["transformer"]["accuracy"]),
+           _acc_row("TF-IDF baseline", final["baseline"]["accuracy"]), ""]
+    out += ["Split boundary F1 (precision / recall), committed model types + `pipeline.split`:", "",
+            "| model | " + " | ".join(_GROUPS) + " |", "|---|" + "---|" * len(_GROUPS)]
+    for m, name in (("transformer", "transformer"), ("baseline", "TF-IDF baseline")):
+        sp = final[m]["split"]
+        out.append(f"| {name} | " + " | ".join(
+            f"{sp[g]['f1']:.3f} ({sp[g]['precision']:.2f}/{sp[g]['recall']:.2f})" if g in sp else "-" for g in _GROUPS) + " |")
+    out += ["", "Per-class F1 on held-out layouts (support):", "", "| class | transformer | baseline |", "|---|---|---|"]
+    t, b = lo["transformer"]["per_class"], lo["baseline"]["per_class"]
+    for label in LABELS:
+        if label in t or label in b:
+            tv = f"{t[label]['f1']:.3f} ({t[label]['support']})" if label in t else "-"
+            bv = f"{b[label]['f1']:.3f} ({b[label]['support']})" if label in b else "-"
+            out.append(f"| {label} | {tv} | {bv} |")
+    out += ["", f"Calibration: temperature {final['temperature']}; expected calibration error "
+            f"{final['transformer']['ece']} on all evaluation pages, {lo['transformer']['ece']} on held-out layouts; "
+            f"mean confidence when right {final['transformer']['mean_confidence_when_right']}, "
+            f"when wrong {final['transformer']['mean_confidence_when_wrong']}."]
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+    from pathlib import Path
+
+    print(markdown_tables(json.loads(Path(sys.argv[1] if len(sys.argv) > 1 else "models/weights/metrics.json").read_text())))

@@ -56,7 +56,7 @@ class TrainOptions(Model):
     max_length: int = PydField(128, ge=32, le=512, description="Tokens read per page")
     epochs: int = PydField(8, ge=1, description="Passes over the training pages")
     batch_size: int = PydField(32, ge=4)
-    lr: float = PydField(2e-4, gt=0, description="Learning rate of the encoder layer (head: 10x)")
+    lr: float = PydField(3e-4, gt=0, description="Learning rate of the encoder layer (head: 10x)")
     noise_copies: int = PydField(1, ge=0, description="OCR-noise copies of each text-layer training page")
     folds: int = PydField(2, ge=1, le=3, description="Leave-layout-out folds (each holds out one family per type)")
     workers: int | None = PydField(None, description="OCR workers while reading; default one per core")

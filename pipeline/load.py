@@ -20,6 +20,7 @@ import email.policy
 import hashlib
 import json
 import logging
+import os
 import re
 import tempfile
 from datetime import datetime, timezone
@@ -176,7 +177,7 @@ def _pdf_page_count(path: Path, name: str, options: LoadOptions) -> int:
             raise IntakeError("E_TRUNCATED", f"{name}: the PDF is truncated (it ends before its end-of-file "
                               "marker, so pages may be missing); send the complete file again", name)
         if doc.is_repaired:
-            log.info("pdf needed repair but is complete: %s", name)
+            log.info("a PDF needed repair but is complete (%d pages)", count)
         return count
     finally:
         doc.close()
@@ -314,17 +315,17 @@ def _eml_sources(path: Path, display: str, options: LoadOptions, depth: int) -> 
     work_dir = options.work_dir or Path(tempfile.gettempdir()) / "intakeiq-attachments"
     out: list[tuple[SourceFile, str, int]] = []
     for filename, payload in _attachments(path, display):
+        if sniff(payload[:4096]) is None:
+            log.info("skipping a non-document e-mail attachment (%d bytes)", len(payload))
+            continue
         digest = hashlib.sha256(payload).hexdigest()
         target = work_dir / digest / _safe_name(filename)
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(target.name + ".part")
+            tmp = target.with_name(f"{target.name}.{os.getpid()}.part")
             tmp.write_bytes(payload)
             tmp.replace(target)
         inner_display = f"{display}:{filename}"
-        if sniff(payload[:4096]) is None:
-            log.info("skipping non-document e-mail attachment (%d bytes) in %s", len(payload), display)
-            continue
         for source, kind, count in _file_sources(target, inner_display, options, depth + 1):
             source.modified_at = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
             out.append((source, kind, count))
@@ -344,7 +345,7 @@ def _read_manifest(path: Path, display: str) -> Manifest:
     known = {k: v for k, v in data.items() if k in Manifest.model_fields}
     unknown = sorted(set(data) - set(known))
     if unknown:
-        log.info("manifest %s: ignoring %d unknown keys", display, len(unknown))
+        log.info("manifest: ignoring %d unknown keys", len(unknown))
     try:
         return Manifest.model_validate(known)
     except ValidationError as exc:

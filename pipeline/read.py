@@ -225,30 +225,34 @@ def _read_in_pool(sources: list[PageSource], options: ReadOptions, workers: int,
     in_flight: deque[tuple[PageSource, Future]] = deque()
     crashed: set[int] = set()
     pool = _get_pool(workers)
-    while pending or in_flight:
-        while pending and len(in_flight) < window:
-            source = pending.popleft()
-            in_flight.append((source, pool.submit(read_page, source, options)))
-        source, future = in_flight.popleft()
-        try:
-            page = future.result()
-        except BrokenProcessPool:
-            # A worker died (out of memory, a crash in a native library). Every page in flight is lost;
-            # retry each once in a fresh pool, and give up on a page that breaks the pool twice.
-            log.warning("worker pool broke at page %d; restarting it", source.page)
-            retry = [source] + [s for s, _ in in_flight]
-            in_flight.clear()
-            shutdown_pool()
-            pool = _get_pool(workers)
-            if source.page not in crashed:
-                crashed.update(s.page for s in retry)
-                pending.extendleft(reversed(retry))
-                continue
-            pending.extendleft(reversed(retry[1:]))
-            page = failed_page(source, "E_WORKER", f"page {source.page}: the reader process died twice on "
-                               "this page (out of memory or a damaged page); check the file")
-        yield page
-        bar.update()
+    try:
+        while pending or in_flight:
+            while pending and len(in_flight) < window:
+                source = pending.popleft()
+                in_flight.append((source, pool.submit(read_page, source, options)))
+            source, future = in_flight.popleft()
+            try:
+                page = future.result()
+            except BrokenProcessPool:
+                # A worker died (out of memory, a crash in a native library): every page in flight is
+                # lost. Retry each once in a fresh pool; a page that breaks the pool twice gets an error.
+                log.warning("worker pool broke at page %d; restarting it", source.page)
+                retry = [source] + [s for s, _ in in_flight]
+                in_flight.clear()
+                shutdown_pool()
+                pool = _get_pool(workers)
+                if source.page not in crashed:
+                    crashed.update(s.page for s in retry)
+                    pending.extendleft(reversed(retry))
+                    continue
+                pending.extendleft(reversed(retry[1:]))
+                page = failed_page(source, "E_WORKER", f"page {source.page}: the reader process died twice "
+                                   "on this page (out of memory or a damaged page); check the file")
+            yield page
+            bar.update()
+    finally:  # the caller may stop early: drop the pages not started yet
+        for _, future in in_flight:
+            future.cancel()
 
 
 # --------------------------------------------------------------------------- JSON edge

@@ -105,10 +105,13 @@ class Location(Model):
 def parse_location(uri: str | Path) -> Location:
     """``s3://bucket/prefix``, ``file:///path`` or a plain path."""
     text = str(uri)
+    if text.startswith("s3:/") and not text.startswith("s3://"):
+        text = "s3://" + text[4:]  # an s3:// URI that went through pathlib.Path (which folds "//")
     if text.startswith("s3://"):
         parsed = urlparse(text)
-        if not parsed.netloc:
-            raise IntakeError("E_S3_URI", f"{text!r} has no bucket; write s3://bucket/prefix")
+        if not 3 <= len(parsed.netloc) <= 63:
+            raise IntakeError("E_S3_URI", f"{text!r}: the bucket name must be 3 to 63 characters; "
+                              "write s3://bucket/prefix")
         return Location(scheme="s3", bucket=parsed.netloc, prefix=parsed.path.lstrip("/"))
     if text.startswith("file://"):
         text = urlparse(text).path

@@ -14,6 +14,7 @@ token: a worker whose lease was taken over cannot overwrite the new owner's resu
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
 from datetime import datetime, timezone
@@ -23,7 +24,7 @@ from typing import Literal
 from pydantic import Field as PydField
 from sqlalchemy import (Boolean, DateTime, Float, Integer, String, Text, UniqueConstraint, create_engine, event,
                         select, update)
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from pipeline.model import Model, Report
@@ -111,7 +112,10 @@ class ResultsStore:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         else:
             self.engine = create_engine(url, pool_pre_ping=True)
-        Base.metadata.create_all(self.engine)
+        try:
+            Base.metadata.create_all(self.engine)
+        except (IntegrityError, OperationalError, ProgrammingError):
+            Base.metadata.create_all(self.engine)  # another process created it at the same moment
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -238,11 +242,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 _STORES: dict[str, ResultsStore] = {}
+_STORES_LOCK = threading.Lock()
 
 
 def open_store(url: str) -> ResultsStore:
     """One store (engine) per URL per process."""
-    store = _STORES.get(url)
-    if store is None:
-        store = _STORES[url] = ResultsStore(url)
+    with _STORES_LOCK:
+        store = _STORES.get(url)
+        if store is None:
+            store = _STORES[url] = ResultsStore(url)
     return store

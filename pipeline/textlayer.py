@@ -86,10 +86,11 @@ def _judge(page, words: list[Word], options: TextLayerOptions) -> tuple[bool, st
         return False, f"{real} real words < {options.min_words}"
     if real / len(words) < options.min_real_ratio:
         return False, f"{real}/{len(words)} real words"
-    visible, total = _visible_chars(page)
-    if total and visible / total < options.min_visible_ratio:
-        return False, f"{visible}/{total} characters visible"
     cover = _image_cover(page)
+    if cover > 0:  # an invisible OCR layer only makes sense over a picture: check only then (it costs)
+        visible, total = _visible_chars(page)
+        if total and visible / total < options.min_visible_ratio:
+            return False, f"{visible}/{total} characters visible"
     if cover >= options.image_cover_ratio and real < options.scan_min_words:
         return False, f"images cover {cover:.0%} of the page and only {real} words"
     return True, f"{real} real words"

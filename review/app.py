@@ -17,6 +17,7 @@ from fastapi import Depends, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.templating import Jinja2Templates
 
+from pipeline.checklists import load_checklists
 from pipeline.checklists.labels import DOC_LABELS, doc_label
 from pipeline.errors import IntakeError
 from pipeline.model import DOC_TYPES, FIELD_NAMES, Report
@@ -180,6 +181,7 @@ def create_app(store: str, reports: str | Path | None = None, secure_cookies: bo
         return page(request, "packet.html", user, status_code=status_code, report=report, entry=entry,
                     pages=_page_views(report), has_images=has_images, error=error,
                     doc_types=[(t, DOC_LABELS.get(t, t)) for t in DOC_TYPES], field_names=FIELD_NAMES,
+                    checklist_ids=load_checklists([]).ids(),
                     audit=corr.corrections(engine, report.packet_id)[::-1],
                     problem_boxes=_problem_boxes(report))
 
@@ -337,6 +339,8 @@ def _change_text(payload: str) -> str:
         return text if data.get("confidence", 0) >= 1.0 else f"{text} (conf. {data.get('confidence', 0):.2f})"
     if all(isinstance(v, dict) and "pages" in v for v in data.values()) and data:
         return "; ".join(f"{k}: pages {', '.join(map(str, v['pages']))}" for k, v in data.items())
+    if "decided_by" in data:
+        return f"{data.get('checklist') or 'no checklist'} (chosen: {data.get('decided_by') or '—'})"
     if "type" in data:
         return f"{doc_label(data['type'])} ({data.get('confidence', 0):.2f})"
     if "required" in data:

@@ -168,15 +168,20 @@ def mark_reviewed(report: Report, username: str, when: str) -> tuple[Report, Cha
 # --------------------------------------------------------------------------- re-check, save, record
 
 
-def recheck(report: Report, packet: Packet, reviewed_note: str | None) -> Report:
-    """The checklist and triage again, on the corrected documents."""
+AUTOMATIC = "automatic"
+
+
+def recheck(report: Report, packet: Packet, reviewed_note: str | None, workflow: str | None = None) -> Report:
+    """The checklist and triage again, on the corrected documents. ``workflow``: a checklist a person
+    chose (``AUTOMATIC``: none, let the manifest or inference decide); else the one the run was given."""
     from pipeline import checklists, triage
     from pipeline.identity import identity_problems
 
     report = report.model_copy(deep=True)
     registry = checklists.load_checklists([])
+    chosen = caller_workflow(report) if workflow is None else (None if workflow == AUTOMATIC else workflow)
     report.checklist = checklists.check_packet(registry, packet, report.documents,
-                                               identity_problems(report.documents), caller_workflow(report))
+                                               identity_problems(report.documents), chosen)
     report.priority = triage.priority(report, packet)
     report.review = Review(required=False, reasons=[reviewed_note]) if reviewed_note else triage.review_flags(report)
     if report.audit is not None:
@@ -210,6 +215,16 @@ def apply(book: ReportBook, packet_id: str, revision: int, username: str, action
         corrected, change = move_boundary(report, doc_id, first_page)
     elif action == "mark_reviewed":
         corrected, change = mark_reviewed(report, username, stamp)
+    elif action == "set_checklist":
+        from pipeline.checklists import load_checklists
+
+        workflow = form.get("checklist", "")
+        if workflow != AUTOMATIC and load_checklists([]).get(workflow) is None:
+            raise IntakeError("E_BAD_CHECKLIST", f"{workflow!r} is not a checklist; use one of: "
+                              f"{', '.join(load_checklists([]).ids())}")
+        before = {"checklist": report.checklist.id if report.checklist else None,
+                  "decided_by": report.checklist.decided_by if report.checklist else None}
+        corrected, change = report, Change("set_checklist", None, None, before, {})
     else:
         raise IntakeError("E_BAD_ACTION", f"unknown correction {action!r}")
     reviewed_by = username if action == "mark_reviewed" else entry.reviewed_by
@@ -219,7 +234,9 @@ def apply(book: ReportBook, packet_id: str, revision: int, username: str, action
         note = f"reviewed by {reviewed_by} at {aware(reviewed_at).strftime('%Y-%m-%d %H:%M UTC')}" \
             if reviewed_at else f"reviewed by {reviewed_by}"
     packet = book.packet_for(report)
-    corrected = recheck(corrected, packet, note)
+    corrected = recheck(corrected, packet, note, form.get("checklist") if action == "set_checklist" else None)
+    if action == "set_checklist" and corrected.checklist is not None:
+        change.after = {"checklist": corrected.checklist.id, "decided_by": corrected.checklist.decided_by}
     if corrected.audit is not None:
         corrected.audit.decisions.append(f"{stamp}: {username} {action} {doc_id or ''} {name or ''}".rstrip())
     audit = dict(packet_id=packet_id, doc_id=change.doc_id, field=change.field, action=change.action,
@@ -227,7 +244,7 @@ def apply(book: ReportBook, packet_id: str, revision: int, username: str, action
                  after_json=json.dumps(change.after, sort_keys=True),
                  checklist_before=report.checklist.status if report.checklist else None,
                  checklist_after=corrected.checklist.status if corrected.checklist else None,
-                 username=username, created_at=when)
+                 packet_sha256=report.source.sha256, username=username, created_at=when)
     book.save(corrected, revision, packet, reviewed_by=username if action == "mark_reviewed" else None,
               reviewed_at=when if action == "mark_reviewed" else None, audit=audit)
     return change
@@ -248,5 +265,5 @@ def export_jsonl(engine: Engine) -> Iterator[str]:
             "id": c.id, "packet_id": c.packet_id, "doc_id": c.doc_id, "field": c.field, "action": c.action,
             "before": json.loads(c.before_json), "after": json.loads(c.after_json),
             "checklist_before": c.checklist_before, "checklist_after": c.checklist_after,
-            "user": c.username, "at": aware(c.created_at).isoformat(),
+            "packet_sha256": c.packet_sha256, "user": c.username, "at": aware(c.created_at).isoformat(),
         }, sort_keys=True) + "\n"

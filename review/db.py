@@ -54,6 +54,7 @@ class Correction(Base):
     after_json: Mapped[str] = mapped_column(Text, nullable=False)
     checklist_before: Mapped[str | None] = mapped_column(String(16))
     checklist_after: Mapped[str | None] = mapped_column(String(16))
+    packet_sha256: Mapped[str | None] = mapped_column(String(64), doc="The packet version the correction was made on")
     username: Mapped[str] = mapped_column(String(64), nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 
 from pipeline.errors import IntakeError
 from pipeline.model import Manifest, Packet, Report
-from review.db import CorrectedReport, Correction, now
+from review.db import CorrectedReport, Correction, aware, now
 
 log = logging.getLogger("intakeiq.review.reports")
 
@@ -59,11 +59,43 @@ class ReportBook:
                 except ValidationError:
                     log.warning("corrected report for %s does not parse; ignored", row.packet_id)
                     continue
+                base = found.get(row.packet_id)
+                if base is not None and base.report.source.sha256 != report.source.sha256:
+                    continue  # a newer version of the packet arrived since; the corrections were for the old one
                 found[row.packet_id] = Entry(report, row.revision, row.reviewed_by, row.reviewed_at)
         return found
 
     def get(self, packet_id: str) -> Entry | None:
-        return self.entries().get(packet_id)
+        """One packet's entry, by the same precedence as ``entries`` without reading every report."""
+        from pipeline.store import PacketRecord
+
+        base: Report | None = None
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(PacketRecord.report_json, PacketRecord.completed_at, PacketRecord.updated_at)
+                                .where(PacketRecord.packet_id == packet_id, PacketRecord.state == "done",
+                                       PacketRecord.report_json.is_not(None))).all()
+            corrected = conn.execute(select(CorrectedReport).where(CorrectedReport.packet_id == packet_id)).first()
+        if rows:
+            newest = max(rows, key=lambda r: aware(r.completed_at or r.updated_at))
+            try:
+                base = Report.model_validate_json(newest.report_json)
+            except ValidationError:
+                log.warning("stored report for %s does not parse", packet_id)
+        if base is None and self.reports_dir is not None and SAFE_ID.match(packet_id):
+            path = self.reports_dir / packet_id / "report.json"
+            if path.is_file():
+                try:
+                    base = Report.model_validate_json(path.read_bytes())
+                except (OSError, ValidationError):
+                    log.warning("skipping unreadable report %s", packet_id)
+        if corrected is not None:
+            try:
+                report = Report.model_validate_json(corrected.report_json)
+            except ValidationError:
+                report = None
+            if report is not None and (base is None or base.source.sha256 == report.source.sha256):
+                return Entry(report, corrected.revision, corrected.reviewed_by, corrected.reviewed_at)
+        return Entry(base) if base is not None else None
 
     def _store_reports(self) -> list[Report]:
         from pipeline.store import open_store
@@ -122,21 +154,26 @@ class ReportBook:
         raises IntakeError("E_CONFLICT") when someone saved first."""
         payload = report.model_dump_json()
         with self.engine.begin() as conn:
-            row = conn.execute(select(CorrectedReport.revision, CorrectedReport.reviewed_by,
-                                      CorrectedReport.reviewed_at)
+            row = conn.execute(select(CorrectedReport.revision, CorrectedReport.reviewed_by, CorrectedReport.reviewed_at,
+                                      CorrectedReport.report_json)
                                .where(CorrectedReport.packet_id == report.packet_id)).first()
-            current = row.revision if row else 0
+            # corrections of an older version of the packet do not carry over to a newer one
+            stale = row is not None and Report.model_validate_json(row.report_json).source.sha256 != report.source.sha256
+            kept = row if row is not None and not stale else None
+            current = kept.revision if kept else 0
             if current != expected_revision:
                 raise IntakeError("E_CONFLICT", f"packet {report.packet_id} was changed by someone else while you "
                                   "looked at it; reload the page and make your change again")
             values = dict(report_json=payload, revision=current + 1, updated_at=now(),
-                          reviewed_by=reviewed_by if reviewed_by else (row.reviewed_by if row else None),
-                          reviewed_at=reviewed_at if reviewed_by else (row.reviewed_at if row else None))
+                          reviewed_by=reviewed_by or (kept.reviewed_by if kept else None),
+                          reviewed_at=reviewed_at if reviewed_by else (kept.reviewed_at if kept else None))
             if row is None:
                 conn.execute(CorrectedReport.__table__.insert().values(packet_id=report.packet_id, **values))
-            else:
-                conn.execute(update(CorrectedReport).where(CorrectedReport.packet_id == report.packet_id,
-                                                           CorrectedReport.revision == current).values(**values))
+            elif conn.execute(update(CorrectedReport).where(CorrectedReport.packet_id == report.packet_id,
+                                                            CorrectedReport.revision == row.revision)
+                              .values(**values)).rowcount != 1:
+                raise IntakeError("E_CONFLICT", f"packet {report.packet_id} was changed by someone else while you "
+                                  "looked at it; reload the page and make your change again")
             if audit is not None:
                 conn.execute(Correction.__table__.insert().values(**audit))
         self._update_store_row(report)
@@ -150,7 +187,8 @@ class ReportBook:
         store = open_store(self.store_url)
         with store.engine.begin() as conn:
             conn.execute(update(PacketRecord)
-                         .where(PacketRecord.packet_id == report.packet_id, PacketRecord.state == "done")
+                         .where(PacketRecord.packet_id == report.packet_id, PacketRecord.state == "done",
+                                PacketRecord.sha256 == report.source.sha256)
                          .values(report_json=report.model_dump_json(),
                                  checklist_status=checklist.status if checklist else None,
                                  priority_score=report.priority.score, review_required=report.review.required,

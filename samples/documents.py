@@ -312,10 +312,13 @@ def prior_auth_request(case: Case, rng: random.Random, *, patient: Patient, sign
             for c in codes]
     rows += [["ICD-10", c, ICD10[c], ""] for c in icds]
     sc = case.scenario
-    summary = (sc.hpi.format(weeks=rng.randint(6, 16), pt_weeks=rng.randint(4, 8)).capitalize()
-               if hasattr(sc, "hpi") else "Patient with " + sc.history)
-    if hasattr(sc, "hpi"):
+    if "E0601" in codes:
+        summary = (f"Patient with obstructive sleep apnea, AHI {rng.randint(16, 38)} events/hour on home sleep "
+                   "study, with daytime somnolence (Epworth 14). CPAP requested for home use.")
+    elif hasattr(sc, "hpi"):
         summary = "Patient " + sc.hpi.format(weeks=rng.randint(6, 16), pt_weeks=rng.randint(4, 8))
+    else:
+        summary = "Patient with " + sc.history
     kvs.append(KV(rng.choice(["Date of Request", "Request Date", "Date Submitted", "Date"]), pr.d(when), "document_date"))
     f["document_date"] = when.isoformat()
     f["signature_present"] = signed
@@ -489,8 +492,6 @@ def lab_result(case: Case, rng: random.Random, *, patient: Patient, when: date) 
         except ValueError:
             pass
         rows.append([test, val, flag, units, rng_txt])
-    lab_name = rng.choice(["Quest Diagnostics", "LabCorp", "Regional Medical Laboratory", "Valley Clinical Labs",
-                           "Mercy Hospital Laboratory"])
     lab_name = rng.choice(["Tri-County Clinical Laboratory", "Northstar Reference Lab", "Regional Medical Laboratory",
                            "Valley Clinical Labs", "Mercy Hospital Laboratory"])
     sections = [("Comments", rng.choice(["Specimen received in good condition.", "Fasting specimen.",

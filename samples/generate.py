@@ -334,7 +334,7 @@ def build_packet(plan: Plan, out: Path) -> dict:
         (packets_dir / name).write_bytes(data)
         _touch(packets_dir / name, sent_at)
         files.append(name)
-        for n, d in enumerate(laid, start=1):
+        for d in laid:
             pages = list(range(page_no, page_no + len(d.pages)))
             page_no += len(d.pages)
             docs_truth.append(doc_truth(d, pages))

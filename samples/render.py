@@ -18,6 +18,8 @@ from PIL import Image, ImageDraw
 
 from samples.layouts.cards import font
 
+cv2.setNumThreads(1)  # the generator parallelises by packet; OpenCV threads only contend on a shared machine
+
 LETTER = (612.0, 792.0)
 FIXED_PDF_DATE = "D:20261122000000Z"
 
@@ -95,6 +97,21 @@ def pdf_bytes(doc: pymupdf.Document) -> bytes:
 # --------------------------------------------------------------------------- scanned
 
 
+class NoiseField:
+    """Gaussian noise made once per file and sliced per page at a random row offset (randn is costly)."""
+
+    def __init__(self, rng: random.Random, dtype, sigma: float, margin: int = 256):
+        self.rng, self.dtype, self.sigma, self.margin = rng, dtype, sigma, margin
+        self.buf: np.ndarray | None = None
+
+    def take(self, h: int, w: int) -> np.ndarray:
+        if self.buf is None or self.buf.shape[0] < h + self.margin or self.buf.shape[1] < w:
+            self.buf = np.empty((h + self.margin, w), self.dtype)
+            cv2.randn(self.buf, 0, self.sigma)
+        y = self.rng.randint(0, self.margin)
+        return self.buf[y:y + h, :w]
+
+
 def _gray(page: pymupdf.Page, dpi_x: float, dpi_y: float) -> np.ndarray:
     pix = page.get_pixmap(matrix=pymupdf.Matrix(dpi_x / 72, dpi_y / 72), colorspace=pymupdf.csGRAY, alpha=False)
     return np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width).copy()
@@ -115,6 +132,7 @@ def scanned_pdf(doc: pymupdf.Document, rng: random.Random, seed: int, upside_dow
     dpi = rng.choice([150, 150, 150, 200])
     tone = rng.uniform(0.88, 0.97)
     cv2.setRNGSeed(seed % (2**31))
+    noise = NoiseField(rng, np.float32, rng.uniform(1.5, 3.5))
     for index, page in enumerate(doc):
         arr = _gray(page, dpi, dpi)
         if index in upside_down:
@@ -129,9 +147,7 @@ def scanned_pdf(doc: pymupdf.Document, rng: random.Random, seed: int, upside_dow
         if rng.random() < 0.4:
             edge = int(w * rng.uniform(0.005, 0.02))
             arr[:, :edge] *= 0.35
-        noise = np.empty((h, w), np.float32)
-        cv2.randn(noise, 0, rng.uniform(1.5, 3.5))
-        arr = np.clip(arr + noise, 0, 255).astype(np.uint8)
+        arr = cv2.convertScaleAbs(cv2.add(arr, noise.take(h, w)))
         ok, jpg = cv2.imencode(".jpg", arr, [cv2.IMWRITE_JPEG_QUALITY, rng.randint(45, 62)])
         p = out.new_page(width=LETTER[0], height=LETTER[1])
         p.insert_image(p.rect, stream=jpg.tobytes())
@@ -166,6 +182,7 @@ def fax_tiff(doc: pymupdf.Document, rng: random.Random, seed: int, header: calla
     frames = []
     total = doc.page_count
     thresh = rng.randint(150, 185)
+    noise = NoiseField(rng, np.int16, 12)
     hstyle = rng.randint(0, 2)
     for i, page in enumerate(doc):
         arr = _gray(page, 204, vres)
@@ -176,9 +193,7 @@ def fax_tiff(doc: pymupdf.Document, rng: random.Random, seed: int, header: calla
         arr = arr[:, off:off + FAX_WIDTH] if w >= FAX_WIDTH else np.pad(arr, ((0, 0), (0, FAX_WIDTH - w)), constant_values=255)
         arr = _rotate(arr, rng.uniform(-0.6, 0.6), 255)
         arr = cv2.GaussianBlur(arr, (0, 0), 0.7)
-        noise = np.empty(arr.shape, np.int16)
-        cv2.randn(noise, 0, 12)
-        bw = (arr.astype(np.int16) + noise) > thresh  # True = white
+        bw = cv2.add(arr.astype(np.int16), noise.take(*arr.shape)) > thresh  # True = white
         # speckle: isolated black dots and a few small clusters
         n_dots = int(bw.size * rng.uniform(0.0002, 0.0008))
         ys = nrng.integers(0, bw.shape[0], n_dots)
@@ -231,7 +246,7 @@ def _white_is_zero(data: bytes) -> bytes:
 # --------------------------------------------------------------------------- photos
 
 
-def card_photo(card: Image.Image, rng: random.Random, size: tuple[int, int] = (1600, 1200)) -> Image.Image:
+def card_photo(card: Image.Image, rng: random.Random, size: tuple[int, int] = (1440, 1080)) -> Image.Image:
     """A phone photo of a card: table background, perspective, uneven light, blur, noise."""
     W, H = size
     seed = rng.randint(0, 2**31 - 1)
@@ -267,19 +282,22 @@ def card_photo(card: Image.Image, rng: random.Random, size: tuple[int, int] = (1
     small = cv2.resize(np.roll(np.roll(mask, 12, 0), 10, 1), (w4, h4), interpolation=cv2.INTER_AREA)
     shadow = cv2.resize(cv2.GaussianBlur(small, (0, 0), 3), (W, H)).astype(np.float32) / 255
     a = mask.astype(np.float32) / 255
-    out = bg * (1 - 0.45 * shadow)[:, :, None]
-    out = out * (1 - a)[:, :, None] + warped * a[:, :, None]
     # lighting: a bright spot and falloff, and a colour cast
     yy, xx = np.mgrid[0:h4, 0:w4].astype(np.float32)
     lx, ly = rng.uniform(0.2, 0.8) * w4, rng.uniform(0.2, 0.8) * h4
     light = 1.08 - 0.35 * (((xx - lx) ** 2 + (yy - ly) ** 2) / (w4 * w4 + h4 * h4))
     light = cv2.resize(light, (W, H))
     tint = np.array([1.0, rng.uniform(0.96, 1.0), rng.uniform(0.88, 0.98)], np.float32)
-    out = out * light[:, :, None] * tint[None, None, :]
+    shade2d = light * (1 - 0.45 * shadow) * (1 - a)
+    lit2d = light * a
+    shade = cv2.merge([shade2d * t for t in tint])
+    lit = cv2.merge([lit2d * t for t in tint])
+    out = cv2.add(cv2.multiply(bg, shade), cv2.multiply(warped, lit))
     out = cv2.GaussianBlur(out, (0, 0), rng.uniform(0.6, 1.4))
-    noise = np.empty(out.shape, np.float32)
+    noise = np.empty((H, W), np.float32)
     cv2.randn(noise, 0, 3.5)
-    return Image.fromarray(np.clip(out + noise, 0, 255).astype(np.uint8))
+    out = cv2.add(out, cv2.merge([noise, noise, noise]))
+    return Image.fromarray(cv2.convertScaleAbs(out))
 
 
 def photo_jpeg(card: Image.Image, rng: random.Random) -> bytes:

@@ -154,6 +154,20 @@ def drawn_boxes(raster: Raster, options: LayoutOptions) -> list[tuple[BBox, bool
     return found
 
 
+def _join_split_glyphs(words: list[Word]) -> list[Word]:
+    """"[" and "]" (or "(" and ")") read as two words next to each other are one empty box "[ ]"."""
+    out: list[Word] = []
+    for w in words:
+        if out and (out[-1].text, w.text) in {("[", "]"), ("(", ")")}:
+            prev = out[-1]
+            height = prev.bbox[3] - prev.bbox[1]
+            if 0 <= w.bbox[0] - prev.bbox[2] < height and abs(w.bbox[1] - prev.bbox[1]) < 0.5 * height:
+                out[-1] = Word(text=prev.text + " " + w.text, bbox=(prev.bbox[0], min(prev.bbox[1], w.bbox[1]), w.bbox[2], max(prev.bbox[3], w.bbox[3])), confidence=min(prev.confidence, w.confidence))
+                continue
+        out.append(w)
+    return out
+
+
 def glyph_boxes(words: list[Word]) -> list[tuple[BBox, bool, Word]]:
     """Checkbox glyphs written as text: "☒", "[X]", "☐", "[ ]"."""
     out: list[tuple[BBox, bool, Word]] = []
@@ -183,6 +197,7 @@ def _is_letter(box: BBox, words: list[Word]) -> bool:
 
 
 def find_checkboxes(words: list[Word], raster: Raster, options: LayoutOptions) -> list[Checkbox]:
+    words = _join_split_glyphs(words)
     drawn = [(b, c) for b, c in drawn_boxes(raster, options) if not _is_letter(b, words)]
     glyphs = glyph_boxes(words)
     boxes: list[tuple[BBox, bool, str | None]] = [(b, c, None) for b, c in drawn]

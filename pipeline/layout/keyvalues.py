@@ -90,6 +90,7 @@ def _label_like(word: Word, colon_word: Word) -> bool:
     return _is_upper_label(colon_word) and _is_upper_label(word)
 
 
+_FORM_FURNITURE = {"mm", "dd", "yy", "yyyy", "yes", "no", "from", "to", "m", "f", "qual", "code", "$", "id", "npi"}
 _CONNECTORS = {"of", "to", "#", "&", "/", "and", "no", "no.", "(s)", "for", "by", "-"}
 
 
@@ -218,7 +219,9 @@ class _Finder:
                 or key_h <= 0.85 * value_h
                 or any(_norm(w.text) in LABEL_WORDS for w in key)
             )
-            if looks_like_label:
+            # A blank printed form: what sits under the label is more small print ("MM DD YY", "YES NO").
+            printed = value_h < 1.05 * key_h and all(_norm(w.text) in _FORM_FURNITURE or not _HAS_LETTER.search(w.text) and not _has_digit([w]) for w in value)
+            if looks_like_label and not printed:
                 self._take(key, value, 0.75)
 
     def _value_right(self, key_box: BBox, row_index: int) -> list[Word] | None:

@@ -94,15 +94,23 @@ def rule_masks(raster: Raster, min_line_em: float) -> tuple[np.ndarray, np.ndarr
         return raster._rules
     length = max(8, int(round(min_line_em * raster.em_px)))
     ink = raster.ink
-    # Scanned rules break up: bridge small gaps along the line direction first.
-    h_closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 1)))
-    v_closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 5)))
-    horizontal = cv2.morphologyEx(
-        h_closed, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1))
-    )
-    vertical = cv2.morphologyEx(
-        v_closed, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(6, int(length * 0.7))))
-    )
+    # Scanned rules break up: bridge one- or two-pixel gaps along the line direction first.
+    h_closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 1)))
+    v_closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 3)))
+    h_kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1))
+    v_kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (1, length))
+    horizontal = cv2.morphologyEx(h_closed, cv2.MORPH_OPEN, h_kernel)
+    vertical = cv2.morphologyEx(v_closed, cv2.MORPH_OPEN, v_kernel)
+    # A rule is thin; a line of text merged into a bar is not. Drop what is thicker than
+    # ~0.25 em across the rule's direction, keep what is still a long run after that, then give
+    # back the rule's own thickness from what the first opening found.
+    k = max(3, int(round(0.25 * raster.em_px)))
+    thin_h = horizontal & ~cv2.morphologyEx(horizontal, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, k)))
+    thin_v = vertical & ~cv2.morphologyEx(vertical, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
+    thin_h = cv2.morphologyEx(thin_h, cv2.MORPH_OPEN, h_kernel)
+    thin_v = cv2.morphologyEx(thin_v, cv2.MORPH_OPEN, v_kernel)
+    horizontal = cv2.dilate(thin_h, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 2 * k + 1))) & horizontal
+    vertical = cv2.dilate(thin_v, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * k + 1, 3))) & vertical
     raster._rules = (horizontal, vertical)
     return raster._rules
 

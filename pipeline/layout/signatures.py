@@ -15,7 +15,7 @@ from pipeline.layout.text import rows_of
 
 ELECTRONIC = re.compile(
     r"(electronically|digitally|e-?)\s*signed\b|signed\s+(electronically|digitally)|\bverified\s+e-?signature\b"
-    r"|(^|\s)/s/\s*\S",
+    r"|(^|\s)/s/\s*\S|\bsignature\s+on\s+file\b",
     re.I,
 )
 SIGN_LABEL = re.compile(r"^(signature|signed|sign|signatures)\b", re.I)
@@ -51,7 +51,9 @@ def _search_areas(label: Word, raster: Raster, width_pt: float) -> list[BBox]:
     x0, y0, x1, y1 = label.bbox
     h = max(y1 - y0, raster.em_pt)
     right = (x1 + 0.3 * h, y0 - 2.5 * h, min(width_pt, x1 + 26 * h), y1 + 0.6 * h)
-    above = (max(0.0, x0 - 2 * h), y0 - 4.0 * h, min(width_pt, x0 + 24 * h), y0 - 0.1 * h)
+    # Above: the signature line is often one to three lines above the label (a printed name and
+    # a date in between), the signature itself above that line.
+    above = (max(0.0, x0 - 2 * h), y0 - 7.0 * h, min(width_pt, x0 + 24 * h), y0 - 0.1 * h)
     return [right, above]
 
 
@@ -69,16 +71,18 @@ def _strokes(area: BBox, raster: Raster, words: list[Word], label_h_px: float, o
         if w.confidence >= 0.8 and sum(c.isalpha() for c in w.text) >= 3:
             wx0, wy0, wx1, wy1 = raster.to_px(w.bbox)
             ink[max(0, wy0 - ay0) : max(0, wy1 - ay0), max(0, wx0 - ax0) : max(0, wx1 - ax0)] = 0
-    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    # Thin pen strokes break up into pieces: join pieces closer than a third of a text line.
+    gap = max(3, int(round(label_h_px / 3)) | 1)
+    joined = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (gap, gap)))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     found: list[BBox] = []
-    for i in range(1, count):
-        x, y, w, h, area = (int(v) for v in stats[i])
+    for x, y, w, h, _area in stats[1:].tolist():
         if w < 0.6 * label_h_px or h < 0.5 * label_h_px:
             continue
-        density = area / float(w * h)
+        density = np.count_nonzero(ink[y : y + h, x : x + w]) / float(w * h)
         tall = h >= 1.15 * label_h_px
-        long_stroke = w >= 3.0 * label_h_px and density <= 0.25
-        if density <= 0.4 and (tall or long_stroke):
+        long_stroke = w >= 3.0 * label_h_px and h >= 0.8 * label_h_px and density <= 0.18
+        if 0.01 <= density <= 0.4 and (tall or long_stroke):
             found.append(raster.to_pt((x + ax0, y + ay0, x + ax0 + w, y + ay0 + h)))
     return found
 

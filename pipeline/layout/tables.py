@@ -26,6 +26,13 @@ def _cell_text(box: BBox, words: list[Word]) -> str:
     return "\n".join(" ".join(w.text for w in row) for row in rows_of(inside))
 
 
+def drop_empty_columns(rows: list[list[str]]) -> list[list[str]]:
+    """Rows without the columns that are empty in every row (rules drawn for shading, not cells)."""
+    width = max((len(r) for r in rows), default=0)
+    keep = [c for c in range(width) if any(c < len(r) and r[c].strip() for r in rows)]
+    return [[r[c] for c in keep if c < len(r)] for r in rows]
+
+
 def _grid_rows(cells: list[BBox], tolerance: float) -> list[list[BBox]]:
     """Cells grouped by their top edge (a row), each row left to right."""
     rows: list[list[BBox]] = []
@@ -77,7 +84,7 @@ def tables_from_pdf(page: Page, source: PageSource) -> list[Table] | None:
                 tables.append(
                     Table(
                         bbox=(round(x0 - x_off, 2), round(top - y_off, 2), round(x1 - x_off, 2), round(bottom - y_off, 2)),
-                        rows=[[(cell or "").strip() for cell in row] for row in rows],
+                        rows=drop_empty_columns([[(cell or "").strip() for cell in row] for row in rows]),
                     )
                 )
             return tables

@@ -32,14 +32,14 @@ def test_process_batch_on_dask_writes_reports_and_artifacts(prefect_api, dask_ad
         born_digital_pdf(inbox / f"PKT-{n}.pdf", n)
     folder_packet(inbox, "CASE-9", 9)
     store_url = f"sqlite:///{tmp_path / 'results.db'}"
-    rows = process_batch(str(inbox), str(tmp_path / "out"), dask_address=dask_address, store_url=store_url)
+    rows = process_batch(str(inbox), str(tmp_path / "out"), dask_address=dask_address, store_url=store_url, ocr_workers=1)
     assert [(r["packet_id"], r["state"], r["status"]) for r in rows] == \
         [("CASE-9", "completed", "processed")] + [(f"PKT-{n}", "completed", "processed") for n in range(3)]
     for r in rows:
         assert json.loads((tmp_path / "out" / r["packet_id"] / "report.json").read_text())["status"] == "processed"
     assert (tmp_path / "out" / "summary.csv").is_file() and (inbox / "PKT-0.pdf").is_file()  # not moved
     # a re-run finds everything done: nothing is processed twice
-    again = process_batch(str(inbox), str(tmp_path / "out"), dask_address=dask_address, store_url=store_url)
+    again = process_batch(str(inbox), str(tmp_path / "out"), dask_address=dask_address, store_url=store_url, ocr_workers=1)
     assert {r["state"] for r in again} == {"skipped"}
     assert {r.attempts for r in ResultsStore(store_url).records()} == {1}
 
@@ -69,7 +69,7 @@ def test_inbox_fails_the_poison_and_processes_a_duplicate_drop_once(prefect_api,
     corrupt_pdf(drop / "POISON.pdf")
     upload_dir(client, bucket, "inbox/", drop)
     store_url = f"sqlite:///{tmp_path / 'results.db'}"
-    run = dict(inbox=f"s3://{bucket}/inbox", out=f"s3://{bucket}/out", store_url=store_url, settle_seconds=0)
+    run = dict(inbox=f"s3://{bucket}/inbox", out=f"s3://{bucket}/out", store_url=store_url, settle_seconds=0, ocr_workers=1)
     rows = {r["packet_id"]: r for r in fax_inbox(**run)}
     assert {p: (r["state"], r["status"]) for p, r in rows.items()} == {
         "FAX-1": ("archived", "processed"), "FAX-2": ("archived", "processed"), "POISON": ("archived", "failed")}
@@ -145,7 +145,7 @@ def test_s3_server_killed_mid_batch_then_restarted(prefect_api, tmp_path, bucket
     def run() -> None:
         try:
             outcome["rows"] = fax_inbox(f"s3://{bucket}/inbox", f"s3://{bucket}/out", store_url=store_url,
-                                        settle_seconds=0, local_workers=2)
+                                        settle_seconds=0, local_workers=2, ocr_workers=1)
         except BaseException as exc:
             outcome["error"] = exc
 

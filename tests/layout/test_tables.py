@@ -38,15 +38,16 @@ def _check(table) -> None:
 
 def test_ruled_table_on_a_text_layer_pdf_page(tmp_path):
     page, image, source = pdf_form(tmp_path / "table.pdf", _draw_table)
-    tables = annotate(page, image, source).tables
-    assert len(tables) == 1
-    _check(tables[0])
+    for options in (LayoutOptions(), LayoutOptions(pdf_tables=True)):  # image grid, then pdfplumber
+        tables = annotate(page, image, source, options).tables
+        assert len(tables) == 1
+        _check(tables[0])
 
 
 def test_ruled_table_on_an_image_page(tmp_path):
     page, image, _ = pdf_form(tmp_path / "table.pdf", _draw_table)
     scan = page.model_copy(update={"method": "ocr"})
-    tables = annotate(scan, image, as_scan(scan, tmp_path / "table.png"), LayoutOptions(pdf_tables=False)).tables
+    tables = annotate(scan, image, as_scan(scan, tmp_path / "table.png"), LayoutOptions(pdf_tables=True)).tables
     assert len(tables) == 1
     _check(tables[0])
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import time
 import zipfile
 from pathlib import Path
@@ -91,6 +92,13 @@ def test_2000_page_pdf_loads_cheaply_or_is_refused_by_max_pages(tmp_path: Path) 
     assert packet.error is None and len(packet.page_sources) == 2000
     assert packet.page_sources[-1].page == 2000
     assert time.perf_counter() - started < 10
+    # reading is a sliding window: the first pages come back without rendering the other 1,995
+    started = time.perf_counter()
+    reader = read_pages(packet, ReadOptions(workers=2))
+    first = list(itertools.islice(reader, 5))
+    reader.close()
+    assert [p.page for p in first] == [1, 2, 3, 4, 5] and all(p.method == "text_layer" for p in first)
+    assert time.perf_counter() - started < 30
     err = failure(path, LoadOptions(max_pages=1000))
     assert err.code == "E_TOO_MANY_PAGES" and "max_pages" in err.message and "1,000" in err.message
 
@@ -158,3 +166,34 @@ def test_a_page_that_fails_to_read_is_recorded_and_the_rest_go_on(tmp_path: Path
     assert pages[1].error is not None and pages[1].error.code == "E_READ" and pages[1].method == "ocr"
     assert "gone.tif" in pages[1].error.message and pages[1].words == []
     assert pages[0].error is None and pages[2].error is None and "Lopez" in pages[2].text
+
+
+def test_eml_without_document_attachments(tmp_path: Path) -> None:
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"] = "clinic@example.org"
+    message["To"] = "intake@example.org"
+    message["Subject"] = "no documents"
+    message.set_content("The referral will follow.")
+    message.add_attachment(b"just notes", maintype="text", subtype="plain", filename="notes.txt")
+    path = tmp_path / "empty_mail.eml"
+    path.write_bytes(message.as_bytes())
+    err = failure(path, LoadOptions(work_dir=tmp_path / "work"))
+    assert err.code == "E_NO_PAGES" and "attachment" in err.message
+    assert not (tmp_path / "work").exists()  # nothing extracted for a non-document attachment
+
+
+def test_bad_attachment_is_named_inside_its_email(tmp_path: Path) -> None:
+    from email.message import EmailMessage
+
+    locked = _encrypted(tmp_path / "locked.pdf", "pw").read_bytes()
+    message = EmailMessage()
+    message["From"] = "clinic@example.org"
+    message["To"] = "intake@example.org"
+    message.set_content("attached")
+    message.add_attachment(locked, maintype="application", subtype="pdf", filename="order.pdf")
+    path = tmp_path / "mail.eml"
+    path.write_bytes(message.as_bytes())
+    err = failure(path, LoadOptions(work_dir=tmp_path / "work"))
+    assert err.code == "E_ENCRYPTED" and err.file == "mail.eml:order.pdf"

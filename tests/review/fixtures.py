@@ -13,7 +13,7 @@ from pipeline import triage
 from pipeline.checklists import check_packet, load_checklists
 from pipeline.identity import identity_problems
 from pipeline.load import load_packet
-from pipeline.model import Document, Field, Packet, PageSummary, Report, ReportSource
+from pipeline.model import Document, Field, Packet, PageSummary, Report
 from pipeline.process import report_source
 from pipeline.store import open_store
 

@@ -54,7 +54,10 @@ def test_reviewer_fixes_the_most_urgent_packet(browser, live_server, screenshots
     assert page.locator("#page-1 rect.box").count() == 9
     page.screenshot(path=str(screenshots / "2-packet-incomplete.png"), full_page=False)
 
+    page.click("#problems a.fix")  # the problem links to the field's row
+    expect(page).to_have_url(live_server + "/packets/PA-URGENT#field-PA-URGENT-d1-ordering_provider_npi")
     row = page.locator("#field-PA-URGENT-d1-ordering_provider_npi")
+    expect(row).to_have_class("flagged")
     row.locator("input[name=value]").fill("1234567891")  # a typo: still fails the check digit
     row.locator("button", has_text="Save").click()
     expect(page.locator("#verdict-status")).to_have_text("incomplete")

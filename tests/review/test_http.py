@@ -196,3 +196,67 @@ def test_moving_a_split_boundary_moves_pages_and_their_fields(app, world, tmp_pa
     admin = sign_in(app, ADMIN)
     row = json.loads(admin.get("/export/corrections.jsonl").text.splitlines()[-1])
     assert row["action"] == "move_boundary" and row["before"]["PA-3-d2"]["pages"] == [2, 3]
+
+
+def test_signing_secret_survives_a_restart_and_the_env_key_replaces_it(app, world, monkeypatch):
+    from review.app import create_app
+
+    c = sign_in(app, REVIEWER)
+    cookie = c.cookies.get(SESSION_COOKIE)
+    restarted = client(create_app(world["store"], world["out"]))
+    restarted.cookies.set(SESSION_COOKIE, cookie, domain="review.test")
+    assert restarted.get("/").status_code == 200  # the generated secret was kept in the database
+    monkeypatch.setenv("INTAKEIQ_SECRET_KEY", "another-secret-from-the-environment-0123456789")
+    rekeyed = client(create_app(world["store"], world["out"]))
+    rekeyed.cookies.set(SESSION_COOKIE, cookie, domain="review.test")
+    assert rekeyed.get("/").status_code == 401
+
+
+def test_a_newer_version_of_the_packet_replaces_the_corrected_one(app, world, tmp_path):
+    from datetime import date
+
+    from tests.review.fixtures import BAD_NPI, build_report, imaging_lines, store_report
+
+    c = sign_in(app, REVIEWER)
+    form = {"csrf_token": csrf(c, "/packets/PA-URGENT"), "action": "mark_reviewed", "revision": "0"}
+    assert c.post("/packets/PA-URGENT/corrections", data=form).status_code == 303
+    assert "reviewed by rita" in c.get("/packets/PA-URGENT").text
+    # the sender faxes the packet again with other content: a new machine report arrives in the store
+    lines = imaging_lines(BAD_NPI, date.today())[:-1]
+    resent, _ = build_report(tmp_path, "PA-URGENT", lines, [("prior_auth_request", [1]), ("clinical_note", [2])])
+    store_report(world["store"], resent)
+    page = c.get("/packets/PA-URGENT").text
+    checklist = page[page.index('id="checklist"'):page.index('id="doc-PA-URGENT-d1"')]
+    assert "reviewed by rita" not in checklist and "revision 0" in page
+    assert "earlier version of the packet" in page  # the old audit entry stays, marked
+    assert c.post("/packets/PA-URGENT/corrections", data={**form, "csrf_token": csrf(c)}).status_code == 303
+    assert "revision 1" in c.get("/packets/PA-URGENT").text
+
+
+def test_page_images_are_rendered_from_the_source_at_100_dpi(app):
+    import io
+
+    from PIL import Image
+
+    c = sign_in(app, REVIEWER)
+    r = c.get("/packets/PA-URGENT/pages/2.png")
+    assert r.status_code == 200 and r.headers["content-type"] == "image/png"
+    assert "no-store" in r.headers["cache-control"]
+    image = Image.open(io.BytesIO(r.content))
+    assert image.size == (850, 1100)  # 612 x 792 points at 100 dpi
+    assert min(image.getdata()) < 100  # the page's text is there, not a blank
+    assert c.get("/packets/PA-URGENT/pages/3.png").status_code == 404
+    assert c.get("/packets/PA-DONE/pages/1.png").status_code == 404  # its source file is gone
+
+
+def test_a_person_can_choose_the_checklist_of_a_packet_none_applies_to(app):
+    c = sign_in(app, REVIEWER)
+    form = {"csrf_token": csrf(c, "/packets/PA-UNKNOWN"), "action": "set_checklist", "revision": "0"}
+    assert c.post("/packets/PA-UNKNOWN/corrections", data={**form, "checklist": "nope"}).status_code == 400
+    assert c.post("/packets/PA-UNKNOWN/corrections", data={**form, "checklist": "specialist_referral"}).status_code == 303
+    page = c.get("/packets/PA-UNKNOWN").text
+    assert 'id="verdict-status">incomplete' in page and "checklist specialist_referral" in page
+    assert "Referral / order" in page  # now named as missing
+    form["revision"] = "1"
+    assert c.post("/packets/PA-UNKNOWN/corrections", data={**form, "checklist": "automatic"}).status_code == 303
+    assert 'id="verdict-status">needs review' in c.get("/packets/PA-UNKNOWN").text

@@ -213,3 +213,20 @@ def test_committed_set_covers_every_type_checklist_and_rendering():
         assert (COMMITTED / "packets" / t["source"]).exists(), t["source"]
     size = sum(p.stat().st_size for p in (COMMITTED / "packets").rglob("*") if p.is_file())
     assert size < 15_000_000
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_modest_plan_covers_every_checklist_and_document_type(seed):
+    from samples.content import ContentFactory
+    from samples.generate import _case, compose, plan_packets
+
+    plans = plan_packets(28, seed)
+    assert {p.workflow for p in plans} == set(CHECKLIST_IDS) | {None}
+    with_defect = sum(1 for p in plans if p.defect)
+    complete = sum(1 for p in plans if p.workflow and not p.defect)
+    assert abs(with_defect - complete) <= 4  # about equal shares
+    types = set()
+    for plan in plans:
+        cf = ContentFactory(plan.seed)
+        types |= {d.type for d in compose(plan, _case(plan, cf), cf.rng)}
+    assert types | {"fax_cover_sheet"} == set(DOC_TYPES)  # covers are added when the packet is built
