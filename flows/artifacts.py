@@ -41,7 +41,8 @@ def incomplete_markdown(job: Job) -> str:
              f"- report: {job.report_uri or 'not written'}", "", "## Missing documents", ""]
     lines += [f"- {doc}" for doc in checklist.missing_documents] or ["- none"]
     lines += ["", "## Problems", ""]
-    lines += [f"- {p.requirement} (pages {', '.join(map(str, p.pages)) or '-'})" for p in checklist.problems] or ["- none"]
+    lines += [f"- {p.requirement} (pages {', '.join(map(str, p.pages)) or '-'})"
+              for p in checklist.problems] or ["- none"]
     return "\n".join(lines) + "\n"
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from prefect import flow
 from prefect.runtime import flow_run
 
@@ -12,9 +10,6 @@ from flows.runner import run_packets
 from flows.tasks import list_packets, write_summary
 from pipeline.batch import BatchSettings, Job, build_settings
 from pipeline.process import ProcessOptions
-
-log = logging.getLogger("intakeiq.flows")
-
 
 def settings_for(source: str, out: str, workflow: str | None, store_url: str | None, s3_block: str | None = None,
                  ocr_workers: int | None = None, **batch) -> BatchSettings:

@@ -7,6 +7,8 @@ pick it from its own parameters (a flow's task runner is otherwise fixed where i
 
 from __future__ import annotations
 
+import os
+
 from prefect import flow
 from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
@@ -51,7 +53,8 @@ def collect(settings: BatchSettings, ref: PacketRef, chain: list[PrefectFuture])
 
 def run_packets(settings: BatchSettings, refs: list[PacketRef], dask_address: str | None,
                 local_workers: int = 2) -> list[Job]:
+    """The packets' chains on Dask (the given address, else INTAKEIQ_DASK_ADDRESS) or local threads."""
     if not refs:
         return []
-    runner = task_runner(dask_address, local_workers)
+    runner = task_runner(dask_address or os.environ.get("INTAKEIQ_DASK_ADDRESS") or None, local_workers)
     return process_packets.with_options(task_runner=runner)(settings, refs)

@@ -33,7 +33,7 @@ def take_packet(settings: BatchSettings, ref: PacketRef) -> Job:
 
 @task(name="analyze", task_run_name="analyze {job.ref.packet_id}", **COMPUTE)
 def analyze_packet(settings: BatchSettings, job: Job) -> Job:
-    """process_packet: pages -> report (never raises for bad input or a crashing stage)."""
+    """process_packet + render_outputs (never raises for bad input or a crashing stage)."""
     return batch.analyze(settings, job)
 
 

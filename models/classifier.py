@@ -160,14 +160,18 @@ def build_network(meta: dict, device: str = "cpu"):
                 hidden = layer(hidden, attention_mask=ext)[0]
             return hidden
 
-        def top(self, hidden: "torch.Tensor", mask: "torch.Tensor", features: "torch.Tensor") -> "torch.Tensor":
-            """Logits from the frozen hidden states: fine-tuned layers, mean pooling, head."""
+        def pooled(self, hidden: "torch.Tensor", mask: "torch.Tensor", features: "torch.Tensor") -> "torch.Tensor":
+            """The head's input from the frozen hidden states: fine-tuned layers, mean pooling, layout cues."""
             ext = self.extended_mask(mask, hidden.dtype)
             for layer in self.layers[len(self.layers) - self.trainable :]:
                 hidden = layer(hidden, attention_mask=ext)[0]
             weights = mask.unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1.0)
-            return self.head(torch.cat([pooled, features.to(hidden.dtype)], dim=1))
+            return torch.cat([pooled, features.to(hidden.dtype)], dim=1)
+
+        def top(self, hidden: "torch.Tensor", mask: "torch.Tensor", features: "torch.Tensor") -> "torch.Tensor":
+            """Logits from the frozen hidden states."""
+            return self.head(self.pooled(hidden, mask, features))
 
         def forward(self, input_ids, mask, features):
             return self.top(self.frozen(input_ids, mask), mask, features)

@@ -3,7 +3,7 @@
 Each packet goes through the same steps, each a plain function ``step(settings, job) -> job``
 that leaves a job it has nothing to do for unchanged:
 
-    claim -> fetch -> analyze -> write -> complete -> archive
+    claim -> fetch -> analyze (process + render) -> write -> complete -> archive
 
 ``process_to`` (the ``intakeiq process`` command) runs the steps in a loop; the Prefect flows in
 ``flows/`` run one step per task, so retries apply to the I/O steps only. Live handles (S3
@@ -119,7 +119,7 @@ class Job(Model):
     claim: Claim | None = None
     skip_reason: str | None = PydField(None, description="done | busy | settling")
     fetched: Fetched | None = PydField(None, description="Dropped once analyzed")
-    result: ProcessResult | None = PydField(None, description="Dropped once written")
+    outputs: dict[str, bytes] = PydField({}, description="Rendered files (report.json, ...); dropped once written")
     report: Report | None = None
     report_uri: str | None = None
     archived_to: str | None = None
@@ -161,7 +161,8 @@ def fetch(settings: BatchSettings, job: Job) -> Job:
 
 
 def analyze(settings: BatchSettings, job: Job) -> Job:
-    """``process_packet`` on the fetched packet. Never raises: a crash becomes a failed report."""
+    """``process_packet`` + ``render_outputs`` on the fetched packet, while its files are at hand
+    (the HTML report crops evidence from the pages). Never raises: a crash becomes a failed report."""
     if job.state != "fetched" or job.fetched is None or job.claim is None:
         return job
     ctx = context(settings)
@@ -172,24 +173,36 @@ def analyze(settings: BatchSettings, job: Job) -> Job:
                           f"{job.claim.attempt - 1} times without finishing (a crash or a kill); the file is kept "
                           "in failed/ for a person to look at", file=job.ref.name)
         result = ProcessResult(report=_failed_report(job.ref, failure), packet=_bare_packet(job.ref))
+        report, outputs = result.report, _render(result)
     else:
-        result = _process(settings, job.fetched)
-    return job.model_copy(update={"result": result, "report": result.report, "fetched": None, "state": "analyzed"})
+        report, outputs = _process(settings, job.fetched)
+    return job.model_copy(update={"report": report, "outputs": outputs, "fetched": None, "state": "analyzed"})
 
 
-def _process(settings: BatchSettings, fetched: Fetched) -> ProcessResult:
+def _process(settings: BatchSettings, fetched: Fetched) -> tuple[Report, dict[str, bytes]]:
     ref = fetched.ref
     with tempfile.TemporaryDirectory(prefix="intakeiq-") as workdir:
         try:
             path = fetched.materialize(Path(workdir))
-            return process.process_packet(path, settings.process, uri=ref.uri)
+            result = process.process_packet(path, settings.process, uri=ref.uri)
+            return result.report, _render(result)
         except IntakeError as exc:
             failure = exc.to_failure()
         except Exception as exc:  # a bug in a stage must not stop the batch; the report says what broke
             log.error("packet %s: pipeline crashed with %s", ref.packet_id, type(exc).__name__)
             failure = Failure(code="E_INTERNAL", message=f"{ref.name}: processing crashed "
                               f"({type(exc).__name__}: {exc}); report this with the file", file=ref.name)
-    return ProcessResult(report=_failed_report(ref, failure), packet=_bare_packet(ref))
+    result = ProcessResult(report=_failed_report(ref, failure), packet=_bare_packet(ref))
+    return result.report, _render(result)
+
+
+def _render(result: ProcessResult) -> dict[str, bytes]:
+    from pipeline import outputs
+
+    files = outputs.render_outputs(result)
+    if REPORT_NAME not in files:
+        raise IntakeError("E_NO_REPORT", f"render_outputs gave no {REPORT_NAME} for {result.report.packet_id}")
+    return files
 
 
 def _bare_packet(ref: PacketRef) -> Packet:
@@ -204,21 +217,16 @@ def _failed_report(ref: PacketRef, failure: Failure) -> Report:
 
 
 def write(settings: BatchSettings, job: Job) -> Job:
-    """Render and write the packet's outputs; report.json last, each write verified."""
-    if job.state != "analyzed" or job.result is None:
+    """Write the packet's rendered outputs; report.json last, each write verified."""
+    if job.state != "analyzed" or not job.outputs:
         return job
-    from pipeline.outputs import render_outputs
-
     sink = context(settings).sink
-    files = render_outputs(job.result)
     report_uri = None
-    for name in sorted(files, key=lambda n: n == REPORT_NAME):
-        uri = sink.write(f"{job.packet_id}/{name}", files[name])
+    for name in sorted(job.outputs, key=lambda n: n == REPORT_NAME):
+        uri = sink.write(f"{job.packet_id}/{name}", job.outputs[name])
         if name == REPORT_NAME:
             report_uri = uri
-    if report_uri is None:
-        raise IntakeError("E_NO_REPORT", f"render_outputs gave no {REPORT_NAME} for {job.packet_id}")
-    return job.model_copy(update={"report_uri": report_uri, "result": None, "state": "written"})
+    return job.model_copy(update={"report_uri": report_uri, "outputs": {}, "state": "written"})
 
 
 def complete(settings: BatchSettings, job: Job) -> Job:
@@ -275,7 +283,7 @@ def release(settings: BatchSettings, job: Job, error: BaseException | str) -> Jo
     written = job.state == "completed" and job.report is not None  # only archiving failed
     report = job.report if written else _failed_report(job.ref, failure)
     return job.model_copy(update={"state": "error", "error": failure, "report": report,
-                                  "fetched": None, "result": None})
+                                  "fetched": None, "outputs": {}})
 
 
 def run_job(settings: BatchSettings, ref: PacketRef) -> Job:

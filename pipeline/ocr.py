@@ -49,7 +49,10 @@ class OcrOptions(Model):
         description="Mean word confidence that triggers OSD (measured: upside-down pages read 0.23-0.36, "
         "poor upright FUNSD faxes 0.54-0.88; Tesseract reads 90-degree pages by itself)",
     )
-    retry_below_words: int = PydField(8, ge=0, description="Word count that triggers OSD")
+    retry_below_words: int = PydField(8, ge=0, description="Word count that triggers OSD on a page with ink ...")
+    retry_min_ink: float = PydField(
+        0.002, ge=0, le=1, description="... at least this share of dark pixels (near-blank pages skip OSD)"
+    )
     osd_min_confidence: float = PydField(1.0, ge=0, description="Least OSD orientation confidence to act on")
     osd_dpi: float = PydField(
         150, ge=100, description="OSD runs on the page scaled down to this dpi (it costs more than OCR at 300)"
@@ -74,6 +77,12 @@ def is_bilevel(image: np.ndarray) -> bool:
     sample = image[::4, ::4]
     gray = np.count_nonzero((sample > 40) & (sample < 215))
     return gray < 0.02 * sample.size
+
+
+def ink_share(image: np.ndarray) -> float:
+    """Share of dark pixels (sampled)."""
+    sample = image[::4, ::4]
+    return float(np.count_nonzero(sample < 128)) / max(1, sample.size)
 
 
 def estimate_skew(image: np.ndarray, max_degrees: float = 5.0) -> float:
@@ -231,7 +240,9 @@ def ocr_image(image: np.ndarray, dpi: float, options: OcrOptions = OcrOptions())
     words, lines, conf = tesseract_words(cleaned, dpi, options)
     result = OcrText(words=words, lines=lines, confidence=conf, skew=skew)
     sideways = is_sideways(words)
-    looks_wrong = len(words) < options.retry_below_words or conf < options.retry_below_confidence or sideways
+    few_words = len(words) < options.retry_below_words and ink_share(cleaned) >= options.retry_min_ink
+    low_confidence = bool(words) and conf < options.retry_below_confidence
+    looks_wrong = few_words or low_confidence or sideways
     if not (options.check_orientation and looks_wrong):
         return result, cleaned
     scale = min(1.0, options.osd_dpi / dpi)

@@ -193,11 +193,13 @@ def fax_cover(case: Case, rng: random.Random, *, sender: str, page_count: int, w
     f["page_count"] = page_count
     f["document_date"] = when.isoformat()
     pages_label = rng.choice(["Pages (including cover)", "Number of pages", "Pages", "Total Pages", "# of Pages"])
+    to_label = rng.choice(["Fax", "To Fax", "Fax #", "Fax Number"])
+    from_labels = ["From Fax", "Sender Fax", "Return Fax"] + (["Fax"] if to_label != "Fax" else [])
     kvs = [
         KV("To", to_person), KV(rng.choice(["Company", "Organization", "Attn"]), to_org),
-        KV(rng.choice(["Fax", "To Fax", "Fax #", "Fax Number"]), pr.phone(to_fax), "fax_to"),
+        KV(to_label, pr.phone(to_fax), "fax_to"),
         KV("From", f"{frm_person}, {frm_org}"),
-        KV(rng.choice(["From Fax", "Sender Fax", "Fax", "Return Fax"]), pr.phone(frm_fax), "fax_from"),
+        KV(rng.choice(from_labels), pr.phone(frm_fax), "fax_from"),
         KV(rng.choice(["Phone", "Sender Phone", "Callback"]), pr.phone(frm_phone)),
         KV("Date", pr.d(when), "document_date"),
         KV(pages_label, str(page_count), "page_count"),

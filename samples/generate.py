@@ -268,173 +268,205 @@ def _layout(doc: D.DocContent, rng: random.Random) -> Doc:
     return d
 
 
+@dataclass
+class Sending:
+    """How the packet travelled: fax numbers, sender and time (fax header lines, file times)."""
+
+    sent_at: datetime
+    from_fax: str
+    to_fax: str
+    sender: str
+
+    def header(self, page: int, total: int, style: int) -> str:
+        return fax_header(self.sent_at, self.from_fax, self.to_fax, self.sender, page, total, style)
+
+
+@dataclass
+class Written:
+    """What was written for a packet: its files and where each document's pages ended up."""
+
+    source: str
+    rendering: str
+    files: list[str] = field(default_factory=list)
+    placed: list[tuple[Doc, list[int]]] = field(default_factory=list)
+    upside_down: set[int] = field(default_factory=set)  # 1-based pages fed upside down
+    manifest: dict | None = None
+
+    def place(self, doc: Doc, n_pages: int) -> None:
+        first = sum(len(p) for _, p in self.placed) + 1
+        self.placed.append((doc, list(range(first, first + n_pages))))
+
+
+def _needs_manifest(plan: Plan, contents: list[D.DocContent]) -> bool:
+    docs = [{"type": c.type, "fields": c.fields} for c in contents]
+    if plan.workflow is not None and infer_workflow(docs) != plan.workflow:
+        return True  # e.g. an appeal without its letter: only a manifest says what it is
+    # the clinical-note window needs a service date
+    return plan.workflow in ("prior_auth_imaging", "prior_auth_infusion") and printed_service_date(docs) is None
+
+
+def _add_cover(plan: Plan, case: D.Case, laid: list[Doc], rendering: str, rng: random.Random) -> Sending:
+    """Maybe put a fax cover sheet in front; returns the sending details either way."""
+    payer_sends = plan.workflow == "payer_correspondence"
+    cover_p = {"fax": 0.85, "born_digital": 0.4, "scanned": 0.35, "folder": 0.4, "photo": 0.0}[rendering]
+    if rng.random() < cover_p and plan.review_kind != "card_photo":
+        n_pages = sum(len(d.pages) for d in laid)
+        stated = n_pages if rng.random() < 0.1 else n_pages + 1  # some senders do not count the cover
+        cover = D.fax_cover(case, rng, sender="payer" if payer_sends else "provider", page_count=stated,
+                            when=case.received, include_patient=rng.random() < 0.5)
+        laid.insert(0, _layout(cover, rng))
+        from_fax, to_fax = cover.fields["fax_from"], cover.fields["fax_to"]
+    elif payer_sends:
+        from_fax, to_fax = case.payer.fax, case.provider.fax
+    else:
+        from_fax = case.provider.fax
+        to_fax = case.specialist.fax if plan.workflow == "specialist_referral" else case.payer.fax
+    sender = case.payer.name if payer_sends else case.provider.practice
+    sent_at = datetime(case.received.year, case.received.month, case.received.day, rng.randint(7, 18),
+                       rng.randint(0, 59))
+    return Sending(sent_at, from_fax, to_fax, sender)
+
+
+def _render_file(docs: list[Doc], base: str, send: Sending, rng: random.Random, seed: int,
+                 flipped: frozenset[int] = frozenset()) -> bytes:
+    doc = build_pdf([p for d in docs for p in d.pages], rng)
+    stamps = None
+    if base in ("fax", "scanned") and rng.random() < 0.25:  # a received/scanned rubber stamp on one page
+        word = rng.choice(["RECEIVED", "SCANNED", "FAXED", "RECEIVED"])
+        stamps = {rng.randint(0, min(1, doc.page_count - 1)): f"{word}\n{send.sent_at.strftime('%b %d %Y').upper()}"}
+    if base == "fax":
+        return fax_tiff(doc, rng, seed, send.header, flipped, stamps)[0]
+    if base == "scanned":
+        return scanned_pdf(doc, rng, seed, flipped, stamps)
+    return pdf_bytes(doc)
+
+
+def _write_single(plan: Plan, laid: list[Doc], rendering: str, send: Sending, rng: random.Random,
+                  packets_dir: Path) -> Written:
+    name = f"{plan.packet_id}.{'tif' if rendering == 'fax' else 'pdf'}"
+    written = Written(name, rendering, [name])
+    n_pages = sum(len(d.pages) for d in laid)
+    if rendering != "born_digital" and n_pages > 2 and rng.random() < 0.12:
+        written.upside_down.add(rng.randint(2, n_pages))
+    flipped = frozenset(p - 1 for p in written.upside_down)
+    (packets_dir / name).write_bytes(_render_file(laid, rendering, send, rng, plan.seed, flipped))
+    _touch(packets_dir / name, send.sent_at)
+    for d in laid:
+        written.place(d, len(d.pages))
+    return written
+
+
+def _write_photo(plan: Plan, laid: list[Doc], send: Sending, rng: random.Random, packets_dir: Path) -> Written:
+    name = f"{plan.packet_id}.jpg"
+    (packets_dir / name).write_bytes(photo_jpeg(laid[0].card_imgs[0], rng))
+    _touch(packets_dir / name, send.sent_at)
+    written = Written(name, "photo", [name])
+    written.place(laid[0], 1)
+    return written
+
+
+def _write_folder(plan: Plan, case: D.Case, laid: list[Doc], send: Sending, rng: random.Random, packets_dir: Path,
+                  want_manifest: bool) -> Written:
+    """PDFs (born-digital or scanned) or fax TIFFs, card photos as JPEGs, and manifest.json."""
+    folder = packets_dir / plan.packet_id
+    folder.mkdir(parents=True, exist_ok=True)
+    written = Written(plan.packet_id, "")
+    base = rng.choice(["born_digital", "born_digital", "scanned", "fax"])
+    groups: list[list[Doc]] = []
+    for d in laid:
+        if d.content.type == "insurance_card" or not groups or groups[-1][0].content.type == "insurance_card" \
+                or rng.random() < 0.3:
+            groups.append([d])
+        else:
+            groups[-1].append(d)
+    kinds = set()
+    for gi, group in enumerate(groups, start=1):
+        if group[0].content.type == "insurance_card" and rng.random() < 0.75:
+            shot = rng.randint(1000, 9990)
+            for k, img in enumerate(group[0].card_imgs):  # phone photos, front then back in name order
+                name = f"{gi:02d}_IMG_{shot + k}.jpg"
+                (folder / name).write_bytes(photo_jpeg(img, rng))
+                written.files.append(name)
+            kinds.add("photo")
+            written.place(group[0], 2)
+            continue
+        label = rng.choice(["attachment", "document", "scan", "pages", "records"])
+        name = f"{gi:02d}_fax.tif" if base == "fax" else f"{gi:02d}_{label}.pdf"
+        (folder / name).write_bytes(_render_file(group, base, send, rng, plan.seed + gi))
+        written.files.append(name)
+        kinds.add(base)
+        for d in group:
+            written.place(d, len(d.pages))
+    manifest: dict = {"case_id": f"CASE-{case.received.strftime('%Y%m%d')}-{plan.index + 1:04d}"}
+    if plan.workflow and (want_manifest or rng.random() < 0.7):
+        manifest["workflow"] = plan.workflow
+    if plan.workflow in ("prior_auth_imaging", "prior_auth_infusion") or rng.random() < 0.5:
+        manifest["service_date"] = case.service_date.isoformat()
+    manifest["received_at"] = send.sent_at.isoformat() + "Z"
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    for f in folder.iterdir():
+        _touch(f, send.sent_at)
+    written.manifest = manifest
+    written.rendering = "mixed" if len(kinds) > 1 else kinds.pop()
+    return written
+
+
+def _truth(plan: Plan, case: D.Case, written: Written, send: Sending) -> dict:
+    docs = [{"type": d.content.type, "pages": pages, "layout": d.content.layout, "patient": d.content.patient_key,
+             "fields": d.content.fields} for d, pages in written.placed]
+    pages = []
+    for i, d in enumerate(docs, start=1):
+        for p in d["pages"]:
+            entry = {"page": p, "type": d["type"], "layout": d["layout"], "doc": i}
+            if p in written.upside_down:
+                entry["rotation"] = 180  # the page image is upside down
+            pages.append(entry)
+    manifest = written.manifest or {}
+    workflow = manifest.get("workflow") or infer_workflow(docs)
+    source = "manifest" if manifest.get("workflow") else ("inferred" if workflow else "none")
+    if manifest.get("service_date"):
+        service = date.fromisoformat(manifest["service_date"])
+    else:
+        service = printed_service_date(docs) or case.received
+    return {
+        "packet_id": plan.packet_id,
+        "source": written.source,
+        "rendering": written.rendering,
+        "seed": plan.seed,
+        "workflow": workflow,
+        "workflow_source": source,
+        "checklist": evaluate(workflow, docs, service),
+        "defects": [plan.defect] if plan.defect else [],
+        "service_date": service.isoformat(),
+        "received_at": send.sent_at.isoformat() + "Z",
+        "manifest": written.manifest,
+        "files": written.files,
+        "page_count": len(pages),
+        "patients": {k: {"name": _truth_name(p), "dob": p.dob.isoformat()} for k, p in
+                     (("p1", case.patient), ("p2", case.other_patient))},
+        "pages": pages,
+        "documents": docs,
+    }
+
+
 def build_packet(plan: Plan, out: Path) -> dict:
+    """Compose, lay out, render and write one packet and its truth JSON; returns the truth."""
     cf = ContentFactory(plan.seed)
     rng = cf.rng
     case = _case(plan, cf)
     contents = compose(plan, case, rng)
-    want_manifest = False
-    inferred = infer_workflow([{"type": c.type, "fields": c.fields} for c in contents])
-    if plan.workflow is not None and inferred != plan.workflow:
-        want_manifest = True  # e.g. an appeal without its letter: only a manifest says what it is
-    if plan.workflow in ("prior_auth_imaging", "prior_auth_infusion") and \
-            printed_service_date([{"fields": c.fields} for c in contents]) is None:
-        want_manifest = True  # the clinical-note window needs a service date
-    rendering = plan.rendering
-    if want_manifest and rendering not in ("folder",):
-        rendering = "folder"
-    # fax cover sheet
-    payer_sends = plan.workflow == "payer_correspondence"
-    cover_p = {"fax": 0.85, "born_digital": 0.4, "scanned": 0.35, "folder": 0.4, "photo": 0.0}[rendering]
-    has_cover = rng.random() < cover_p and plan.review_kind != "card_photo"
+    want_manifest = _needs_manifest(plan, contents)
+    rendering = "folder" if want_manifest else plan.rendering
     laid = [_layout(c, rng) for c in contents]
-    n_pages = sum(len(d.pages) for d in laid)
-    if has_cover:
-        stated = n_pages + 1
-        if rng.random() < 0.1:
-            stated = n_pages  # some senders do not count the cover
-        cover = D.fax_cover(case, rng, sender="payer" if payer_sends else "provider", page_count=stated,
-                            when=case.received, include_patient=rng.random() < 0.5)
-        laid.insert(0, _layout(cover, rng))
-    sender_fax = case.payer.fax if payer_sends else case.provider.fax
-    to_fax = case.provider.fax if payer_sends else (case.specialist.fax if plan.workflow == "specialist_referral"
-                                                    else case.payer.fax)
-    sender_name = case.payer.name if payer_sends else case.provider.practice
-    if has_cover:
-        sender_fax = laid[0].content.fields["fax_from"]
-        to_fax = laid[0].content.fields["fax_to"]
-    sent_at = datetime(case.received.year, case.received.month, case.received.day, rng.randint(7, 18), rng.randint(0, 59))
-
+    send = _add_cover(plan, case, laid, rendering, rng)
     packets_dir = out / "packets"
-    files: list[str] = []
-    pages_truth: list[dict] = []
-    docs_truth: list[dict] = []
-    page_no = 1
-    manifest: dict | None = None
-
-    def doc_truth(d: Doc, pages: list[int]) -> dict:
-        c = d.content
-        return {"type": c.type, "pages": pages, "layout": c.layout, "patient": c.patient_key, "fields": c.fields}
-
-    upside_down: set[int] = set()  # 1-based packet pages that were fed upside down
-    if rendering in ("born_digital", "scanned", "fax"):
-        specs = [p for d in laid for p in d.pages]
-        doc = build_pdf(specs, rng)
-        if rendering != "born_digital" and len(specs) > 2 and rng.random() < 0.12:
-            upside_down.add(rng.randint(2, len(specs)))
-        flipped = frozenset(p - 1 for p in upside_down)
-        if rendering == "fax":
-            data, vres = fax_tiff(doc, rng, plan.seed, lambda i, t, s: fax_header(sent_at, sender_fax, to_fax,
-                                                                                 sender_name, i, t, s), flipped)
-            name = f"{plan.packet_id}.tif"
-        elif rendering == "scanned":
-            data, name = scanned_pdf(doc, rng, plan.seed, flipped), f"{plan.packet_id}.pdf"
-        else:
-            data, name = pdf_bytes(doc), f"{plan.packet_id}.pdf"
-        (packets_dir / name).write_bytes(data)
-        _touch(packets_dir / name, sent_at)
-        files.append(name)
-        for d in laid:
-            pages = list(range(page_no, page_no + len(d.pages)))
-            page_no += len(d.pages)
-            docs_truth.append(doc_truth(d, pages))
-        source = name
+    if rendering == "folder":
+        written = _write_folder(plan, case, laid, send, rng, packets_dir, want_manifest)
     elif rendering == "photo":
-        d = laid[0]
-        name = f"{plan.packet_id}.jpg"
-        (packets_dir / name).write_bytes(photo_jpeg(d.card_imgs[0], rng))
-        _touch(packets_dir / name, sent_at)
-        files.append(name)
-        docs_truth.append(doc_truth(d, [1]))
-        source = name
-    else:  # folder: PDFs (born-digital or scanned) or a fax TIFF, card photos as JPEGs, manifest.json
-        folder = packets_dir / plan.packet_id
-        folder.mkdir(parents=True, exist_ok=True)
-        base = rng.choice(["born_digital", "born_digital", "scanned", "fax"])
-        groups: list[list[Doc]] = []
-        for d in laid:
-            if d.content.type == "insurance_card" or not groups or groups[-1][0].content.type == "insurance_card" \
-                    or rng.random() < 0.3:
-                groups.append([d])
-            else:
-                groups[-1].append(d)
-        kinds = set()
-        for gi, group in enumerate(groups, start=1):
-            first = group[0].content
-            if first.type == "insurance_card" and rng.random() < 0.75:
-                shot = rng.randint(1000, 9990)
-                for k, img in enumerate(group[0].card_imgs):  # phone photos, front then back in name order
-                    name = f"{gi:02d}_IMG_{shot + k}.jpg"
-                    (folder / name).write_bytes(photo_jpeg(img, rng))
-                    files.append(name)
-                kinds.add("photo")
-                docs_truth.append(doc_truth(group[0], [page_no, page_no + 1]))
-                page_no += 2
-                continue
-            specs = [p for d in group for p in d.pages]
-            doc = build_pdf(specs, rng)
-            label = rng.choice(["attachment", "document", "scan", "pages", "records"])
-            if base == "fax":
-                data, _ = fax_tiff(doc, rng, plan.seed + gi, lambda i, t, s: fax_header(sent_at, sender_fax, to_fax,
-                                                                                       sender_name, i, t, s))
-                name = f"{gi:02d}_fax.tif"
-            elif base == "scanned":
-                data, name = scanned_pdf(doc, rng, plan.seed + gi), f"{gi:02d}_{label}.pdf"
-            else:
-                data, name = pdf_bytes(doc), f"{gi:02d}_{label}.pdf"
-            kinds.add(base)
-            (folder / name).write_bytes(data)
-            files.append(name)
-            for d in group:
-                pages = list(range(page_no, page_no + len(d.pages)))
-                page_no += len(d.pages)
-                docs_truth.append(doc_truth(d, pages))
-        manifest = {"case_id": f"CASE-{case.received.strftime('%Y%m%d')}-{plan.index + 1:04d}"}
-        if plan.workflow and (want_manifest or rng.random() < 0.7):
-            manifest["workflow"] = plan.workflow
-        if plan.workflow in ("prior_auth_imaging", "prior_auth_infusion") or rng.random() < 0.5:
-            manifest["service_date"] = case.service_date.isoformat()
-        manifest["received_at"] = sent_at.isoformat() + "Z"
-        (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
-        for f in folder.iterdir():
-            _touch(f, sent_at)
-        rendering = "mixed" if len(kinds) > 1 else kinds.pop()
-        source = plan.packet_id
-
-    for i, d in enumerate(docs_truth, start=1):
-        for p in d["pages"]:
-            entry = {"page": p, "type": d["type"], "layout": d["layout"], "doc": i}
-            if p in upside_down:
-                entry["rotation"] = 180  # the page image is upside down
-            pages_truth.append(entry)
-    workflow = manifest.get("workflow") if manifest and manifest.get("workflow") else infer_workflow(docs_truth)
-    workflow_source = "manifest" if manifest and manifest.get("workflow") else ("inferred" if workflow else "none")
-    service = None
-    if manifest and manifest.get("service_date"):
-        service = date.fromisoformat(manifest["service_date"])
+        written = _write_photo(plan, laid, send, rng, packets_dir)
     else:
-        service = printed_service_date(docs_truth) or case.received
-    checklist = evaluate(workflow, docs_truth, service)
-    defects = [plan.defect] if plan.defect else []
-    truth = {
-        "packet_id": plan.packet_id,
-        "source": source,
-        "rendering": rendering,
-        "seed": plan.seed,
-        "workflow": workflow,
-        "workflow_source": workflow_source,
-        "checklist": checklist,
-        "defects": defects,
-        "service_date": service.isoformat(),
-        "received_at": sent_at.isoformat() + "Z",
-        "manifest": manifest,
-        "files": files,
-        "page_count": len(pages_truth),
-        "patients": {k: {"name": _truth_name(p), "dob": p.dob.isoformat()} for k, p in
-                     (("p1", case.patient), ("p2", case.other_patient))},
-        "pages": pages_truth,
-        "documents": docs_truth,
-    }
+        written = _write_single(plan, laid, rendering, send, rng, packets_dir)
+    truth = _truth(plan, case, written, send)
     (out / "truth" / f"{plan.packet_id}.json").write_text(json.dumps(truth, indent=2) + "\n")
     return truth
 

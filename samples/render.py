@@ -97,18 +97,21 @@ def pdf_bytes(doc: pymupdf.Document) -> bytes:
 # --------------------------------------------------------------------------- scanned
 
 
-class NoiseField:
-    """Gaussian noise made once per file and sliced per page at a random row offset (randn is costly)."""
+def _noise(h: int, w: int, sigma: float, dtype=np.float32) -> np.ndarray:
+    buf = np.empty((h, w), dtype)
+    cv2.randn(buf, 0, sigma)
+    return buf
 
-    def __init__(self, rng: random.Random, dtype, sigma: float, margin: int = 256):
-        self.rng, self.dtype, self.sigma, self.margin = rng, dtype, sigma, margin
-        self.buf: np.ndarray | None = None
+
+class RowWindow:
+    """An array taller than a page, sliced per page at a random row offset: noise is made once per file
+    (``cv2.randn`` over a whole page for every page is the costliest step otherwise)."""
+
+    def __init__(self, buf: np.ndarray, rng: random.Random):
+        self.buf, self.rng = buf, rng
 
     def take(self, h: int, w: int) -> np.ndarray:
-        if self.buf is None or self.buf.shape[0] < h + self.margin or self.buf.shape[1] < w:
-            self.buf = np.empty((h + self.margin, w), self.dtype)
-            cv2.randn(self.buf, 0, self.sigma)
-        y = self.rng.randint(0, self.margin)
+        y = self.rng.randint(0, self.buf.shape[0] - h)
         return self.buf[y:y + h, :w]
 
 
@@ -123,7 +126,32 @@ def _rotate(arr: np.ndarray, angle: float, border: int) -> np.ndarray:
     return cv2.warpAffine(arr, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=border)
 
 
-def scanned_pdf(doc: pymupdf.Document, rng: random.Random, seed: int, upside_down: frozenset[int] = frozenset()) -> bytes:
+def stamp(arr: np.ndarray, text: str, rng: random.Random, dpi_x: float, dpi_y: float, ink: int) -> None:
+    """Press a rubber stamp (two lines in a box, a little rotated) into the lower right of a gray page."""
+    lines = text.split("\n")
+    size = int(0.17 * dpi_x)
+    f = font(size, True, "sans")
+    width = int(max(f.getlength(line) for line in lines)) + size
+    patch = Image.new("L", (width, int(size * 1.35 * len(lines) + size * 0.8)), 255)
+    draw = ImageDraw.Draw(patch)
+    draw.rectangle([2, 2, patch.width - 3, patch.height - 3], outline=0, width=max(2, size // 8))
+    for k, line in enumerate(lines):
+        draw.text((size // 2, int(size * 0.4 + k * size * 1.35)), line, font=f, fill=0)
+    patch = patch.rotate(rng.uniform(-9, 9), expand=True, fillcolor=255, resample=Image.BILINEAR)
+    patch = patch.resize((patch.width, max(1, int(patch.height * dpi_y / dpi_x))))
+    ph, pw = patch.height, patch.width
+    h, w = arr.shape
+    y = int(h * rng.uniform(0.72, 0.86))
+    x = int(w - pw - dpi_x * rng.uniform(0.5, 1.0))
+    if y + ph > h or x < 0:
+        return
+    ink_mask = np.array(patch) < 128
+    region = arr[y:y + ph, x:x + pw]
+    region[ink_mask] = np.minimum(region[ink_mask], ink)
+
+
+def scanned_pdf(doc: pymupdf.Document, rng: random.Random, seed: int, upside_down: frozenset[int] = frozenset(),
+                stamps: dict[int, str] | None = None) -> bytes:
     """Raster-only PDF: each page rasterised, skewed, blurred, noised, JPEG-compressed.
 
     Pages whose 0-based index is in ``upside_down`` went through the scanner the wrong way round.
@@ -132,11 +160,15 @@ def scanned_pdf(doc: pymupdf.Document, rng: random.Random, seed: int, upside_dow
     dpi = rng.choice([150, 150, 150, 200])
     tone = rng.uniform(0.88, 0.97)
     cv2.setRNGSeed(seed % (2**31))
-    noise = NoiseField(rng, np.float32, rng.uniform(1.5, 3.5))
+    sigma = rng.uniform(1.5, 3.5)
+    noise: RowWindow | None = None
+    punched = [0, 0] if rng.random() < 0.15 else ([0, 0, 0] if rng.random() < 0.1 else [])
     for index, page in enumerate(doc):
         arr = _gray(page, dpi, dpi)
         if index in upside_down:
             arr = np.ascontiguousarray(arr[::-1, ::-1])
+        if stamps and index in stamps:
+            stamp(arr, stamps[index], rng, dpi, dpi, rng.randint(70, 120))
         arr = cv2.convertScaleAbs(arr, alpha=tone, beta=(255 * (1 - tone)) * 0.2)  # paper tint, ink not pure black
         arr = _rotate(arr, rng.uniform(-1.3, 1.3), int(255 * tone))
         arr = cv2.GaussianBlur(arr, (0, 0), rng.uniform(0.5, 1.0))
@@ -147,6 +179,14 @@ def scanned_pdf(doc: pymupdf.Document, rng: random.Random, seed: int, upside_dow
         if rng.random() < 0.4:
             edge = int(w * rng.uniform(0.005, 0.02))
             arr[:, :edge] *= 0.35
+        for _ in range(rng.randint(0, 8)):  # dust
+            cv2.circle(arr, (rng.randint(0, w - 1), rng.randint(0, h - 1)), rng.randint(1, 2),
+                       rng.randint(60, 140), -1)
+        if punched:  # hole punches of a binder copy
+            for frac in (0.25, 0.75) if len(punched) == 2 else (0.2, 0.5, 0.8):
+                cv2.circle(arr, (int(0.35 * dpi), int(h * frac)), int(0.12 * dpi), rng.randint(70, 110), -1)
+        if noise is None:
+            noise = RowWindow(_noise(h + 256, w, sigma), rng)
         arr = cv2.convertScaleAbs(cv2.add(arr, noise.take(h, w)))
         ok, jpg = cv2.imencode(".jpg", arr, [cv2.IMWRITE_JPEG_QUALITY, rng.randint(45, 62)])
         p = out.new_page(width=LETTER[0], height=LETTER[1])
@@ -171,7 +211,7 @@ def fax_header(when: datetime, from_fax: str, to_fax: str, sender: str, page: in
 
 
 def fax_tiff(doc: pymupdf.Document, rng: random.Random, seed: int, header: callable,
-             upside_down: frozenset[int] = frozenset()) -> tuple[bytes, int]:
+             upside_down: frozenset[int] = frozenset(), stamps: dict[int, str] | None = None) -> tuple[bytes, int]:
     """Multi-page bilevel G4 TIFF at 204 x 196 (fine) or 204 x 98 (standard) dpi. Returns (bytes, y dpi).
 
     Pages in ``upside_down`` (0-based) were fed upside down: content turned, header line upright.
@@ -182,18 +222,21 @@ def fax_tiff(doc: pymupdf.Document, rng: random.Random, seed: int, header: calla
     frames = []
     total = doc.page_count
     thresh = rng.randint(150, 185)
-    noise = NoiseField(rng, np.int16, 12)
+    # a per-pixel noisy threshold (a noisy scan cut at a fixed level); fine-mode height covers standard too
+    thresholds = RowWindow(np.clip(thresh - _noise(2156 + 256, FAX_WIDTH, 12, np.int16), 0, 255).astype(np.uint8), rng)
     hstyle = rng.randint(0, 2)
     for i, page in enumerate(doc):
         arr = _gray(page, 204, vres)
         if i in upside_down:
             arr = np.ascontiguousarray(arr[::-1, ::-1])
+        if stamps and i in stamps:
+            stamp(arr, stamps[i], rng, 204, vres, 0)
         h, w = arr.shape
         off = (w - FAX_WIDTH) // 2
         arr = arr[:, off:off + FAX_WIDTH] if w >= FAX_WIDTH else np.pad(arr, ((0, 0), (0, FAX_WIDTH - w)), constant_values=255)
         arr = _rotate(arr, rng.uniform(-0.6, 0.6), 255)
         arr = cv2.GaussianBlur(arr, (0, 0), 0.7)
-        bw = cv2.add(arr.astype(np.int16), noise.take(*arr.shape)) > thresh  # True = white
+        bw = arr > thresholds.take(*arr.shape)  # True = white; a noisy threshold = noisy scan, fixed cut
         # speckle: isolated black dots and a few small clusters
         n_dots = int(bw.size * rng.uniform(0.0002, 0.0008))
         ys = nrng.integers(0, bw.shape[0], n_dots)

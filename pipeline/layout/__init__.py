@@ -50,7 +50,8 @@ def annotate(page: Page, image: np.ndarray, source: PageSource, options: LayoutO
     if options.checkboxes:
         update["checkboxes"] = find_checkboxes(words, raster, options)
     if options.signatures:
-        update["signatures"] = find_signatures(words, raster, page.width, options)
+        boxes = [c.bbox for c in update.get("checkboxes", [])]
+        update["signatures"] = find_signatures(words, boxes, raster, page.width, options)
     log.debug(
         "layout page %s: %d key-values, %d checkboxes, %d tables, %d signatures",
         page.page,

@@ -106,6 +106,13 @@ def _value_like(words: list[Word]) -> bool:
     return not (text.startswith("(") and text.endswith(")"))
 
 
+def _sentence(words: list[Word]) -> bool:
+    """Four or more words of running text before a colon ("Please note the following:")."""
+    if len(words) < 4 or any(_norm(w.text) in LABEL_WORDS for w in words):
+        return False
+    return not all(_is_upper_label(w) for w in words if _HAS_LETTER.search(w.text))
+
+
 def _label_phrase(words: list[Word]) -> bool:
     """Short, capitalised, digit-free words that read like a field label ("CODE ASSIGNED")."""
     if not 1 <= len(words) <= 5 or _has_digit(words) or words[-1].text.endswith("."):
@@ -153,11 +160,7 @@ class _Finder:
 
     def _starts_with_key(self, phrase: Phrase) -> bool:
         """Whether a phrase is itself a label (so it cannot be a value)."""
-        ws = phrase.words
-        for i, w in enumerate(ws[: self.options.max_key_words]):
-            if _is_colon_key(w):
-                return True
-        return False
+        return any(_is_colon_key(w) for w in phrase.words[: self.options.max_key_words])
 
     # ------------------------------------------------------------------ rules
     def inline_colon(self) -> list[tuple[list[Word], int]]:
@@ -178,8 +181,10 @@ class _Finder:
                         starts.append(self._key_start(ws, k, colons[n - 1] + 2))
                 for n, (start, k) in enumerate(zip(starts, colons)):
                     key = ws[start : k + 1]
+                    if _sentence(key):
+                        continue  # "Please note the following: ..." is prose, not a label
                     end = starts[n + 1] if n + 1 < len(starts) else len(ws)
-                    value = _clean_value(ws[k + 1 : end])
+                    value = _clean_value(self._cut_at_known_label(ws[k + 1 : end]))
                     if not self._free(key):
                         continue
                     if value:
@@ -275,14 +280,13 @@ class _Finder:
         for row_index, phrases in enumerate(self.row_phrases):
             for phrase in phrases:
                 ws = phrase.words
+                while ws and id(ws[0]) in self.used:  # what an earlier rule left at the end of a phrase
+                    ws = ws[1:]
                 if not ws or not self._free(ws) or len(ws) > 10 or any(_is_colon_key(w) for w in ws):
                     continue
                 n = self._known_label_length(ws)
                 if n and n < len(ws):
-                    rest = _clean_value(ws[n:])
-                    spaced = ws[n].bbox[0] - ws[n - 1].bbox[2] >= 0.8 * self.em
-                    if rest and _value_like(rest) and (_has_digit(rest) or (spaced and not _label_phrase(rest))):
-                        self._take(ws[:n], rest, 0.6)
+                    self._known_label_runs(ws, n)
                     continue
                 known = n == len(ws)
                 if not known and not _label_phrase(ws):
@@ -296,6 +300,30 @@ class _Finder:
                     value = self._value_below(key_box, row_index)
                     if value and _has_digit(value):
                         self._take(ws, value, 0.5)
+
+    def _cut_at_known_label(self, ws: list[Word]) -> list[Word]:
+        """A value up to a known label followed by a number ("Ann Lee DOB 01/02/1960" -> "Ann Lee")."""
+        for j in range(1, len(ws)):
+            m = self._known_label_length(ws[j:])
+            if m and j + m < len(ws) and _has_digit(ws[j + m : j + m + 1]):
+                return ws[:j]
+        return ws
+
+    def _known_label_runs(self, ws: list[Word], n: int) -> None:
+        """"Phone 603-746-8061 Fax 568 269 2087": one pair per known label followed by digits."""
+        start = 0
+        while n:
+            end, next_n = len(ws), 0
+            for j in range(start + n + 1, len(ws)):
+                m = self._known_label_length(ws[j:])
+                if m and j + m < len(ws) and _has_digit(ws[j + m : j + m + 1]):
+                    end, next_n = j, m
+                    break
+            key, rest = ws[start : start + n], _clean_value(ws[start + n : end])
+            spaced = ws[start + n].bbox[0] - ws[start + n - 1].bbox[2] >= 0.8 * self.em
+            if rest and _value_like(rest) and (_has_digit(rest) or (spaced and not _label_phrase(rest))):
+                self._take(key, rest, 0.6)
+            start, n = end, next_n
 
     @staticmethod
     def _known_label_length(ws: list[Word]) -> int:

@@ -79,12 +79,12 @@ def make_raster(page: Page, image: np.ndarray, default_em_pt: float, work_em_px:
     dpi = POINTS_PER_INCH * gray.shape[1] / page.width if page.width > 0 else POINTS_PER_INCH
     em_pt = text_height_pt(page, default_em_pt)
     em_px = em_pt * dpi / POINTS_PER_INCH
-    if em_px > 1.25 * work_em_px:
-        scale = work_em_px / em_px
-        size = (max(1, int(round(gray.shape[1] * scale))), max(1, int(round(gray.shape[0] * scale))))
-        small = cv2.resize(ink, size, interpolation=cv2.INTER_AREA)
+    factor = int(em_px / work_em_px + 0.5)  # whole factors take OpenCV's fast path
+    if factor >= 2:
+        h, w = (ink.shape[0] // factor) * factor, (ink.shape[1] // factor) * factor
+        small = cv2.resize(ink[:h, :w], (w // factor, h // factor), interpolation=cv2.INTER_AREA)
         _, ink = cv2.threshold(small, 9, 255, cv2.THRESH_BINARY)
-        dpi = dpi * size[0] / gray.shape[1]
+        dpi = dpi / factor
     return Raster(ink=ink, dpi=dpi, em_pt=em_pt)
 
 

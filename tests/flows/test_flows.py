@@ -32,20 +32,26 @@ def test_process_batch_on_dask_writes_reports_and_artifacts(prefect_api, dask_ad
         born_digital_pdf(inbox / f"PKT-{n}.pdf", n)
     folder_packet(inbox, "CASE-9", 9)
     store_url = f"sqlite:///{tmp_path / 'results.db'}"
-    rows = process_batch(str(inbox), str(tmp_path / "out"), dask_address=dask_address, store_url=store_url, ocr_workers=1)
+    run = dict(dask_address=dask_address, store_url=store_url, ocr_workers=1)
+    rows = process_batch(str(inbox), str(tmp_path / "out"), **run)
     assert [(r["packet_id"], r["state"], r["status"]) for r in rows] == \
         [("CASE-9", "completed", "processed")] + [(f"PKT-{n}", "completed", "processed") for n in range(3)]
     for r in rows:
         assert json.loads((tmp_path / "out" / r["packet_id"] / "report.json").read_text())["status"] == "processed"
     assert (tmp_path / "out" / "summary.csv").is_file() and (inbox / "PKT-0.pdf").is_file()  # not moved
     # a re-run finds everything done: nothing is processed twice
-    again = process_batch(str(inbox), str(tmp_path / "out"), dask_address=dask_address, store_url=store_url, ocr_workers=1)
+    again = process_batch(str(inbox), str(tmp_path / "out"), **run)
     assert {r["state"] for r in again} == {"skipped"}
     assert {r.attempts for r in ResultsStore(store_url).records()} == {1}
 
     table = json.loads(read_artifacts("process-batch")[1]["data"])  # [0] is the re-run's
     assert [(row["packet_id"], row["status"]) for row in table] == \
         [("CASE-9", "processed")] + [(f"PKT-{n}", "processed") for n in range(3)]
+    incomplete = [row for row in table if row["checklist_status"] == "incomplete"]
+    for row in incomplete:  # a markdown note per incomplete packet, naming what is missing
+        note = read_artifacts(f"packet-{row['packet_id'].lower()}")[0]
+        assert note["type"] == "markdown" and all(doc in note["data"] for doc in row["missing"].split(", ") if doc)
+    assert incomplete or stages == "real"  # the stand-in's packets are all incomplete
 
 
 def read_artifacts(key: str) -> list[dict]:
@@ -69,7 +75,8 @@ def test_inbox_fails_the_poison_and_processes_a_duplicate_drop_once(prefect_api,
     corrupt_pdf(drop / "POISON.pdf")
     upload_dir(client, bucket, "inbox/", drop)
     store_url = f"sqlite:///{tmp_path / 'results.db'}"
-    run = dict(inbox=f"s3://{bucket}/inbox", out=f"s3://{bucket}/out", store_url=store_url, settle_seconds=0, ocr_workers=1)
+    run = dict(inbox=f"s3://{bucket}/inbox", out=f"s3://{bucket}/out", store_url=store_url, settle_seconds=0,
+               ocr_workers=1)
     rows = {r["packet_id"]: r for r in fax_inbox(**run)}
     assert {p: (r["state"], r["status"]) for p, r in rows.items()} == {
         "FAX-1": ("archived", "processed"), "FAX-2": ("archived", "processed"), "POISON": ("archived", "failed")}

@@ -100,8 +100,13 @@ def test_label_at_the_end_of_a_line_with_its_value_below(tmp_path):
         page.insert_text((330, 114), "Robert Smith, MD", fontsize=10)
         page.insert_text((72, 160), "Diagnosis:", fontsize=10)
         page.insert_text((72, 174), "Reason for visit:", fontsize=10)
+        page.insert_text((72, 220), "Phone 603-746-8061 Fax 568 269 2087", fontsize=10)
+        page.insert_text((72, 250), "Member: Ann Lee DOB 01/02/1960", fontsize=10)
+        page.insert_text((72, 280), "Please note the following: results are pending.", fontsize=10)
 
     page, image, source = pdf_form(tmp_path / "below.pdf", draw)
     pairs = {(kv.key.text, kv.value.text) for kv in annotate(page, image, source).key_values}
     # Two labels in a row with nothing filled in are not a pair.
-    assert pairs == {("Patient", "Ann Lee"), ("Referring physician", "Robert Smith, MD")}
+    assert pairs == {("Patient", "Ann Lee"), ("Referring physician", "Robert Smith, MD"),
+                     ("Phone", "603-746-8061"), ("Fax", "568 269 2087"), ("Member", "Ann Lee"),
+                     ("DOB", "01/02/1960")}

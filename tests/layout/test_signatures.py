@@ -45,6 +45,7 @@ def test_unsigned_signature_line_has_no_mark(tmp_path):
 def test_electronic_signature_statements(tmp_path):
     def draw(page: pymupdf.Page) -> None:
         page.insert_text((72, 100), "Please sign and return this form to our office.", fontsize=10)
+        page.insert_text((72, 120), "This form was designed by the clinic; the patient resigned from the plan.", fontsize=10)
         page.insert_text((72, 700), "Electronically signed by Ann Lee, MD on 03/14/2024 10:02", fontsize=9)
         page.insert_text((72, 730), "/s/ Robert Smith", fontsize=9)
 
@@ -75,3 +76,17 @@ def test_blank_page_has_no_layout(tmp_path):
     page = Page(page=1, width=612, height=792, method="ocr")
     annotated = annotate(page, blank_image(), PageSource(page=1, file="blank.png", kind="image"))
     assert (annotated.key_values, annotated.checkboxes, annotated.tables, annotated.signatures) == ([], [], [], [])
+
+
+def test_ink_signature_below_a_letter_closing(tmp_path):
+    def draw(page: pymupdf.Page) -> None:
+        page.insert_text((72, 500), "Please contact my office if you need more information.", fontsize=10)
+        page.insert_text((72, 540), "Sincerely,", fontsize=10)
+        page.draw_line((72, 602), (300, 602), color=(0, 0, 0), width=0.8)
+        page.insert_text((72, 616), "Ann Lee, MD", fontsize=10)
+
+    page, image, source = pdf_form(tmp_path / "letter.pdf", draw)
+    assert annotate(page, image, source).signatures == []  # closing and line, nobody signed
+    _scribble(image)
+    marks = annotate(page, image, source).signatures
+    assert [m.kind for m in marks] == ["ink"] and marks[0].bbox[1] > 545

@@ -17,7 +17,8 @@ def born_digital_pdf(path: Path, seed: int, pages: int = 1) -> Path:
     doc = pymupdf.open()
     for n in range(pages):
         page = doc.new_page(width=612, height=792)
-        text = (f"PROGRESS NOTE\n\nPatient: {name}\nDOB: 0{rng.randint(1, 9)}/1{rng.randint(0, 9)}/19{rng.randint(40, 99)}\n"
+        dob = f"0{rng.randint(1, 9)}/1{rng.randint(0, 9)}/19{rng.randint(40, 99)}"
+        text = (f"PROGRESS NOTE\n\nPatient: {name}\nDOB: {dob}\n"
                 f"Date of service: 11/0{rng.randint(1, 9)}/2026\nMember ID: W{rng.randint(10**8, 10**9 - 1)}\n\n"
                 "Assessment: low back pain, M54.50\nPlan: MRI lumbar spine without contrast, CPT 72148\n\n"
                 f"Electronically signed: Dr. Robert Hale, MD  NPI 1234567893  (page {n + 1})")

@@ -25,7 +25,8 @@ def store(request, tmp_path):
 
 
 def report(packet_id: str, status: str = "processed") -> Report:
-    return Report(packet_id=packet_id, status=status, source=ReportSource(uri=f"s3://b/{packet_id}.pdf", sha256="ab" * 32),
+    source = ReportSource(uri=f"s3://b/{packet_id}.pdf", sha256="ab" * 32)
+    return Report(packet_id=packet_id, status=status, source=source,
                   checklist=ChecklistResult(id="appeal", status="incomplete", missing_documents=["clinical_note"]))
 
 
