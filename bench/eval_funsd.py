@@ -259,7 +259,8 @@ def main(argv: list[str] | None = None) -> int:
     precision = _ratio(t.matched_pairs, t.predicted_pairs)
     recall = _ratio(t.matched_pairs, t.gold_links)
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    print(f"\nFUNSD test set: {t.forms} forms, {t.gold_words} ground-truth words, {t.gold_links} question->answer links")
+    print(f"\nFUNSD test set: {t.forms} forms, {t.gold_words} ground-truth words, "
+          f"{t.gold_links} question->answer links")
     print(f"reader: {reader_name}\n")
     print(f"{'OCR word recall':<34}{'exact':>10}{'normalised':>12}{'s/page':>9}")
     print(f"{'  intakeiq reader':<34}{_ratio(t.ours_exact, t.gold_words):>10.3f}"

@@ -98,13 +98,20 @@ def failure_examples(scores: Scores, per_kind: int = 4) -> str:
 
 
 def worst_metrics(scores: Scores, count: int = 8) -> str:
-    """The lowest F1 fields and document types overall (with support), worst first."""
+    """The lowest F1 fields and document types overall, worst first, then the (document type,
+    field) pairs with the most errors."""
     overall = scores.overall
     rows = [(prf.f1, f"field {name}", prf) for name, prf in overall.fields.items()]
     rows += [(prf.f1, f"type {name}", prf) for name, prf in overall.doc_types.items()]
     rows.sort(key=lambda r: (r[0], -r[2].support))
-    return "\n".join(f"  {label:<34} F1 {f1:.3f}  (tp {prf.tp}, fp {prf.fp}, fn {prf.fn})"
-                     for f1, label, prf in rows[:count])
+    lines = [f"  {label:<34} F1 {f1:.3f}  (tp {prf.tp}, fp {prf.fp}, fn {prf.fn})"
+             for f1, label, prf in rows[:count]]
+    # Where to look: the (document type, field) pairs that lose the most, by errors.
+    pairs = sorted(overall.fields_by_type.items(), key=lambda kv: -(kv[1].fp + kv[1].fn))
+    lines.append("  most errors by document type and field:")
+    lines += [f"    {name:<44} errors {prf.fp + prf.fn:>3}  (tp {prf.tp}, fp {prf.fp}, fn {prf.fn}, "
+              f"F1 {prf.f1:.3f})" for name, prf in pairs[:count] if prf.fp + prf.fn]
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -140,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(format_scores(scores))
     print("\nWorst fields and document types (overall)")
-    print(worst_metrics(scores))
+    print(worst_metrics(scores, 12))
     print("\nFailure examples")
     print(failure_examples(scores, args.examples))
     pages = scores.overall.page_type.total

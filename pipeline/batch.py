@@ -59,6 +59,7 @@ class BatchSettings(Model):
     lease_seconds: float = PydField(1800.0, description="How long a claim holds before another run may retry it")
     max_attempts: int = PydField(3, description="Claims of one packet before it is failed without processing")
     settle_seconds: float = PydField(0.0, description="Skip packets modified more recently (uploads in progress)")
+    max_packet_bytes: int = PydField(1 << 30, description="Larger packets get a failed report instead of a fetch")
     run_id: str = PydField(description="This run; claims by the same run are never redone")
 
 
@@ -156,6 +157,13 @@ def fetch(settings: BatchSettings, job: Job) -> Job:
     """Make the packet readable here (object bytes; local packets are read in place)."""
     if job.state != "claimed":
         return job
+    size = sum(m.size for m in job.ref.members)
+    if size > settings.max_packet_bytes:  # never pull an oversized object into memory
+        failure = Failure(code="E_TOO_LARGE", message=f"{job.ref.name}: {size:,} bytes is more than the "
+                          f"{settings.max_packet_bytes:,} allowed; split the packet or raise max_packet_bytes",
+                          file=job.ref.name)
+        result = ProcessResult(report=_failed_report(job.ref, failure), packet=_bare_packet(job.ref))
+        return job.model_copy(update={"report": result.report, "outputs": _render(result), "state": "analyzed"})
     fetched = context(settings).source.fetch(job.ref)
     return job.model_copy(update={"fetched": fetched, "state": "fetched"})
 

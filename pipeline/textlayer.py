@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+import pymupdf
+
 from pydantic import Field as PydField
 
 from pipeline.geometry import union
@@ -43,6 +45,10 @@ class TextLayer(Model):
     reason: str = PydField(description="Why the layer is (not) used; counts only, no text")
 
 
+# Default word flags less ligature preservation, so "ﬃ" reads as "ffi" and "Office" matches.
+_WORD_FLAGS = pymupdf.TEXTFLAGS_WORDS & ~pymupdf.TEXT_PRESERVE_LIGATURES
+
+
 def _real(text: str) -> bool:
     return bool(_REAL_WORD.search(text)) and "\ufffd" not in text
 
@@ -52,7 +58,7 @@ def read_text_layer(page, options: TextLayerOptions = TextLayerOptions()) -> Tex
     rect = page.rect
     a, b, c, d, e, f = tuple(page.rotation_matrix)  # unrotated -> displayed page (identity when not rotated)
     groups: dict[tuple[int, int], list[Word]] = {}
-    for x0, y0, x1, y1, text, block, line, _ in page.get_text("words", sort=False):
+    for x0, y0, x1, y1, text, block, line, _ in page.get_text("words", sort=False, flags=_WORD_FLAGS):
         text = text.strip()
         if not text:
             continue

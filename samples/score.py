@@ -177,6 +177,7 @@ class PacketScore(Model):
     boundaries: PRF = PRF()
     doc_types: dict[str, PRF] = {}
     fields: dict[str, PRF] = {}
+    fields_by_type: dict[str, PRF] = PydField({}, description="'<doc type>.<field>' -> counts")
     checklist_id: Ratio = Ratio()
     checklist_status: Ratio = Ratio()
     missing_documents: Ratio = Ratio()
@@ -193,6 +194,9 @@ class GroupScores(Model):
     boundaries: PRF = PRF()
     doc_types: dict[str, PRF] = {}
     fields: dict[str, PRF] = {}
+    fields_by_type: dict[str, PRF] = PydField({}, description=(
+        "'<doc type>.<field>' -> counts; the true type for matched and missed documents, the "
+        "predicted type for extra ones"))
     checklist_id: Ratio = Ratio()
     checklist_status: Ratio = Ratio()
     missing_documents: Ratio = Ratio()
@@ -222,6 +226,8 @@ class GroupScores(Model):
             self.doc_types.setdefault(name, PRF()).add(prf)
         for name, prf in packet.fields.items():
             self.fields.setdefault(name, PRF()).add(prf)
+        for name, prf in packet.fields_by_type.items():
+            self.fields_by_type.setdefault(name, PRF()).add(prf)
         self.checklist_id.add(packet.checklist_id)
         self.checklist_status.add(packet.checklist_status)
         self.missing_documents.add(packet.missing_documents)
@@ -414,6 +420,7 @@ def score_packet(truth: Truth, report: Report | None, report_state: str = "ok",
     matched_pred = {pi for _, pi, _ in matches}
     doc_types = score.doc_types
     fields = score.fields
+    by_type = score.fields_by_type
 
     def prf(table: dict[str, PRF], key: str) -> PRF:
         return table.setdefault(key, PRF())
@@ -427,6 +434,7 @@ def score_packet(truth: Truth, report: Report | None, report_state: str = "ok",
             miss("document", tname, tdoc.type, None)
             for name, value in true_fields.items():
                 prf(fields, name).fn += 1
+                prf(by_type, f"{tdoc.type}.{name}").fn += 1
                 miss("field", f"{tname} {name}", value, None)
             continue
         pdoc = documents[pi]
@@ -439,14 +447,17 @@ def score_packet(truth: Truth, report: Report | None, report_state: str = "ok",
         pred_fields = _predicted_fields(pdoc.fields)
         for name in sorted(set(true_fields) | set(pred_fields)):
             expected, got = true_fields.get(name), pred_fields.get(name)
-            counts = prf(fields, name)
+            counts, typed = prf(fields, name), prf(by_type, f"{tdoc.type}.{name}")
             if expected is not None and got is not None and values_equal(expected, got):
                 counts.tp += 1
+                typed.tp += 1
                 continue
             if expected is not None:
                 counts.fn += 1
+                typed.fn += 1
             if got is not None:
                 counts.fp += 1
+                typed.fp += 1
             miss("field", f"{tname} {name}", expected, got)
     for pi, pdoc in enumerate(documents):
         if pi in matched_pred:
@@ -456,6 +467,7 @@ def score_packet(truth: Truth, report: Report | None, report_state: str = "ok",
         miss("document", pname, None, pdoc.type)
         for name, value in _predicted_fields(pdoc.fields).items():
             prf(fields, name).fp += 1
+            prf(by_type, f"{pdoc.type}.{name}").fp += 1
             miss("field", f"{pname} {name}", None, value)
 
     # Checklist.

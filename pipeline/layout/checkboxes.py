@@ -51,9 +51,7 @@ def _frame_thickness(ink: np.ndarray) -> int:
     (one side may carry a speck or a touching stroke)."""
     h, w = ink.shape
     mid_row, mid_col = ink[h // 2], ink[:, w // 2]
-    runs = sorted(
-        (_longest_prefix(mid_row), _longest_prefix(mid_row[::-1]), _longest_prefix(mid_col), _longest_prefix(mid_col[::-1]))
-    )
+    runs = sorted(_longest_prefix(line) for line in (mid_row, mid_row[::-1], mid_col, mid_col[::-1]))
     return runs[1]
 
 
@@ -103,7 +101,8 @@ def _label(box: BBox, words: list[Word], boxes: list[BBox], em: float) -> str:
             rest = _BOX_READ_AS_TEXT.sub("", w.text)
             if w.bbox[2] > box[2] + 0.5 * size and rest and rest != w.text:
                 x0 = max(w.bbox[0], box[2])
-                row.append(Word(text=rest, bbox=(x0, w.bbox[1], max(x0 + 0.1, w.bbox[2]), w.bbox[3]), confidence=w.confidence))
+                rest_box = (x0, w.bbox[1], max(x0 + 0.1, w.bbox[2]), w.bbox[3])
+                row.append(Word(text=rest, bbox=rest_box, confidence=w.confidence))
             continue
         row.append(w)
     right = sorted((w for w in row if w.bbox[0] >= box[2] - 1), key=lambda w: w.bbox[0])
@@ -113,7 +112,8 @@ def _label(box: BBox, words: list[Word], boxes: list[BBox], em: float) -> str:
     for w in right:
         if w.bbox[0] - edge > limit:
             break
-        if any(b[0] >= edge - 1 and b[2] <= w.bbox[0] + 1 for b in boxes if b != box and abs((b[1] + b[3]) / 2 - cy) < size):
+        between = [b for b in boxes if b != box and b[0] >= edge - 1 and b[2] <= w.bbox[0] + 1]
+        if any(abs((b[1] + b[3]) / 2 - cy) < size for b in between):
             break  # another checkbox sits in between
         if _is_glyph(w.text):
             break
@@ -162,7 +162,8 @@ def _join_split_glyphs(words: list[Word]) -> list[Word]:
             prev = out[-1]
             height = prev.bbox[3] - prev.bbox[1]
             if 0 <= w.bbox[0] - prev.bbox[2] < height and abs(w.bbox[1] - prev.bbox[1]) < 0.5 * height:
-                out[-1] = Word(text=prev.text + " " + w.text, bbox=(prev.bbox[0], min(prev.bbox[1], w.bbox[1]), w.bbox[2], max(prev.bbox[3], w.bbox[3])), confidence=min(prev.confidence, w.confidence))
+                box = (prev.bbox[0], min(prev.bbox[1], w.bbox[1]), w.bbox[2], max(prev.bbox[3], w.bbox[3]))
+                out[-1] = Word(text=prev.text + " " + w.text, bbox=box, confidence=min(prev.confidence, w.confidence))
                 continue
         out.append(w)
     return out
@@ -181,7 +182,7 @@ def glyph_boxes(words: list[Word]) -> list[tuple[BBox, bool, Word]]:
             glyph = m.group(1)
             x0, y0, x1, y1 = w.bbox
             cut = x0 + (x1 - x0) * len(glyph) / len(text)
-            out.append(((x0, y0, round(cut, 2), y1), glyph in CHECKED_GLYPHS or glyph in {"[x]", "[X]", "[✓]", "[✔]"}, w))
+            out.append(((x0, y0, round(cut, 2), y1), glyph in CHECKED_GLYPHS, w))
     return out
 
 

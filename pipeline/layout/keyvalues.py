@@ -158,6 +158,10 @@ class _Finder:
             j -= 1
         return j
 
+    def _style_break(self, ws: list[Word], k: int) -> bool:
+        """"ATT. GEN. OFFICE Fax:" - a known label after words that do not belong to it."""
+        return k > 0 and bool(self._known_label_length(ws[k:])) and not _label_like(ws[k - 1], ws[k])
+
     def _starts_with_key(self, phrase: Phrase) -> bool:
         """Whether a phrase is itself a label (so it cannot be a value)."""
         return any(_is_colon_key(w) for w in phrase.words[: self.options.max_key_words])
@@ -176,7 +180,8 @@ class _Finder:
                 starts: list[int] = []
                 for n, k in enumerate(colons):
                     if n == 0:
-                        starts.append(0 if k + 1 <= max_key else self._key_start(ws, k, 0))
+                        whole = k + 1 <= max_key and not self._style_break(ws, k)
+                        starts.append(0 if whole else self._key_start(ws, k, 0))
                     else:
                         starts.append(self._key_start(ws, k, colons[n - 1] + 2))
                 for n, (start, k) in enumerate(zip(starts, colons)):
@@ -225,7 +230,9 @@ class _Finder:
                 or any(_norm(w.text) in LABEL_WORDS for w in key)
             )
             # A blank printed form: what sits under the label is more small print ("MM DD YY", "YES NO").
-            printed = value_h < 1.05 * key_h and all(_norm(w.text) in _FORM_FURNITURE or not _HAS_LETTER.search(w.text) and not _has_digit([w]) for w in value)
+            printed = value_h < 1.05 * key_h and all(
+                _norm(w.text) in _FORM_FURNITURE or not (_HAS_LETTER.search(w.text) or _has_digit([w])) for w in value
+            )
             if looks_like_label and not printed:
                 self._take(key, value, 0.75)
 
@@ -234,7 +241,7 @@ class _Finder:
             b = phrase.bbox
             if b[0] < key_box[2] - 0.5 * self.em:
                 continue
-            if b[0] - key_box[2] > self.options.value_right_gap_em * self.em:
+            if b[0] - key_box[2] > max(self.options.value_right_gap_em * self.em, self.options.value_right_min_pt):
                 return None
             if self._starts_with_key(phrase):
                 return None

@@ -30,6 +30,9 @@ class LayoutOptions(Model):
     value_right_gap_em: float = Field(
         18.0, gt=0, description="Largest horizontal gap, in em, between a key and a value to its right"
     )
+    value_right_min_pt: float = Field(
+        100.0, ge=0, description="The gap a value to the right may always have, in points, however small the text"
+    )
     segment_gap_em: float = Field(
         1.4, gt=0, description="A horizontal gap wider than this (em) splits a row of words into phrases"
     )

@@ -69,7 +69,9 @@ def make_raster(page: Page, image: np.ndarray, default_em_pt: float, work_em_px:
     quicker to analyse. Thin rules survive the shrinking: a pixel is ink when any of the area it
     stands for was (nearly a max-pool).
     """
-    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    if image.ndim == 3:
+        image = cv2.cvtColor(image, cv2.COLOR_BGRA2GRAY if image.shape[2] == 4 else cv2.COLOR_BGR2GRAY)
+    gray = image
     if gray.dtype != np.uint8:
         gray = np.clip(gray, 0, 255).astype(np.uint8)
     otsu, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
@@ -105,8 +107,9 @@ def rule_masks(raster: Raster, min_line_em: float) -> tuple[np.ndarray, np.ndarr
     # ~0.25 em across the rule's direction, keep what is still a long run after that, then give
     # back the rule's own thickness from what the first opening found.
     k = max(3, int(round(0.25 * raster.em_px)))
-    thin_h = horizontal & ~cv2.morphologyEx(horizontal, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, k)))
-    thin_v = vertical & ~cv2.morphologyEx(vertical, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
+    across_h, across_v = (cv2.getStructuringElement(cv2.MORPH_RECT, size) for size in ((1, k), (k, 1)))
+    thin_h = horizontal & ~cv2.morphologyEx(horizontal, cv2.MORPH_OPEN, across_h)
+    thin_v = vertical & ~cv2.morphologyEx(vertical, cv2.MORPH_OPEN, across_v)
     thin_h = cv2.morphologyEx(thin_h, cv2.MORPH_OPEN, h_kernel)
     thin_v = cv2.morphologyEx(thin_v, cv2.MORPH_OPEN, v_kernel)
     horizontal = cv2.dilate(thin_h, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 2 * k + 1))) & horizontal

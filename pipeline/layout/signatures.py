@@ -45,7 +45,8 @@ def electronic_marks(words: list[Word], em: float) -> list[SignatureMark]:
                 kept.append(w)
             chars += len(w.text) + 1
         kept = kept or row
-        marks.append(SignatureMark(bbox=union([w.bbox for w in kept]), kind="electronic", text=" ".join(w.text for w in kept)))
+        text = " ".join(w.text for w in kept)
+        marks.append(SignatureMark(bbox=union([w.bbox for w in kept]), kind="electronic", text=text))
     return marks
 
 

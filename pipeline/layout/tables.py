@@ -83,7 +83,9 @@ def tables_from_pdf(page: Page, source: PageSource) -> list[Table] | None:
                 x0, top, x1, bottom = found.bbox
                 tables.append(
                     Table(
-                        bbox=(round(x0 - x_off, 2), round(top - y_off, 2), round(x1 - x_off, 2), round(bottom - y_off, 2)),
+                        bbox=(
+                            round(x0 - x_off, 2), round(top - y_off, 2), round(x1 - x_off, 2), round(bottom - y_off, 2)
+                        ),
                         rows=drop_empty_columns([[(cell or "").strip() for cell in row] for row in rows]),
                     )
                 )

@@ -73,13 +73,18 @@ def test_predicts_clearly_typed_pages(classifier):
 
 
 def test_confidences_are_calibrated_probabilities(classifier):
+    from models.classifier import layout_features, page_text
+
     pages = [make_page(lines, i + 1) for i, lines in enumerate(CLEAR_PAGES.values())]
     pages.append(make_page(["zzqx 4471 ...", "lorem ipsum dolor"], 9))
     predictions = classifier.predict(pages)
     assert all(0.0 <= p.confidence <= 1.0 for p in predictions)
-    assert classifier.temperature > 0
-    # the clearly typed pages are more certain than gibberish
-    assert min(p.confidence for p in predictions[:-1]) > predictions[-1].confidence
+    # the confidence is the top class of softmax(logits / T), T fitted on held-out pages
+    assert 0.05 < classifier.temperature < 20
+    logits = classifier.logits([page_text(p) for p in pages], [layout_features(p) for p in pages])
+    probs = torch.softmax(logits / classifier.temperature, dim=1)
+    assert torch.allclose(probs.sum(dim=1), torch.ones(len(pages)))
+    assert [round(float(x), 4) for x in probs.max(dim=1).values] == [p.confidence for p in predictions]
 
 
 def test_unreadable_page_is_other_with_zero_confidence(classifier):

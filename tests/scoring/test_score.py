@@ -330,3 +330,13 @@ def test_eval_pipeline_scores_an_existing_work_folder(tmp_path, capsys):
     assert "T-BD-1 [born_digital] report.json: expected 'processed', got 'missing'" in printed
     assert "T-BD-1 [born_digital] p1" not in printed  # no noise from the packet with no report
     assert json.loads((tmp_path / "scores.json").read_text())["groups"]["overall"]["packets"] == 2
+
+
+def test_field_counts_are_kept_per_document_type(tmp_path):
+    reports = perfect_reports()
+    reports["T-BD-1"]["documents"][1]["fields"]["member_id"]["value"] = "WRONG"
+    truth_dir, pred_dir = write_case(tmp_path, TRUTHS, reports)
+    by_type = score_dirs(truth_dir, pred_dir).overall.fields_by_type
+    assert (by_type["payer_determination.member_id"].fp, by_type["payer_determination.member_id"].fn) == (1, 1)
+    assert by_type["insurance_card.member_id"].f1 == 1.0
+    assert sum(prf.tp for prf in by_type.values()) == TRUE_FIELDS - 1

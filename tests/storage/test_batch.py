@@ -101,3 +101,12 @@ def test_missing_input_is_an_error_naming_the_path(tmp_path):
     with pytest.raises(IntakeError, match="missing"):
         process_to(str(tmp_path / "missing"), tmp_path / "out", OPTIONS)
     assert batch.REPORT_NAME == "report.json"
+
+
+def test_an_oversized_packet_gets_a_failed_report_without_being_fetched(tmp_path, stages):
+    inbox = local_inbox(tmp_path / "in")
+    settings = batch.build_settings(inbox, tmp_path / "out", OPTIONS).model_copy(update={"max_packet_bytes": 100})
+    jobs = [batch.run_job(settings, ref) for ref in batch.discover(settings)]
+    assert [(j.packet_id, j.state, j.report.error.code) for j in jobs] == \
+        [(p, "completed", "E_TOO_LARGE") for p in ("CASE-3", "PKT-1", "PKT-2")]
+    assert json.loads((tmp_path / "out" / "PKT-1" / "report.json").read_text())["status"] == "failed"
