@@ -17,7 +17,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test bench eval-funsd samples system deps schema clean
+.PHONY: run test bench eval eval-funsd system deps schema clean
 
 run: deps
 	$(BIN)/intakeiq process $(SAMPLES) --out $(OUT)
@@ -28,6 +28,9 @@ test: deps
 
 bench: deps
 	$(BIN)/python -m bench.run
+
+eval: deps
+	$(BIN)/python -m bench.eval_pipeline $(EVAL_ARGS)
 
 eval-funsd: deps
 	$(BIN)/python -m bench.eval_funsd

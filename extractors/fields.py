@@ -296,6 +296,22 @@ def _context_rows(view: DocView, pattern: re.Pattern[str], reach: int = 6) -> se
     return rows
 
 
+_ICD_CUE_BEFORE = re.compile(r"(?:icd(?:-?10)?(?:-cm)?|diagnos[ie]s|dx|codes?)\W{0,4}(?:[A-Z0-9.,]{3,8}[\s,;/]+){0,4}$", re.I)
+
+
+def _icd_token_plausible(raw: str, before: str, in_context: bool) -> bool:
+    """An OCR token may be repaired into an ICD-10-CM code only when it already looks code-like
+    (a letter and two digits), sits right after an ICD / diagnosis cue, or has two digits in a
+    diagnosis section; a token without digits is a word ("IIA", "DOS"), never a code."""
+    plain = raw.replace(".", "").replace(",", "")
+    digits = sum(c.isdigit() for c in plain)
+    if digits == 0:
+        return False
+    if re.fullmatch(r"[A-Z]\d\d", plain[:3]):
+        return True
+    return bool(_ICD_CUE_BEFORE.search(before[-60:])) or (in_context and digits >= 2)
+
+
 def read_codes(view: DocView, kind: str) -> Field | None:
     """All ICD-10-CM (``kind="icd10"``) or CPT/HCPCS (``kind="cpt"``) codes, deduplicated in order."""
     context_re = _ICD_CONTEXT if kind == "icd10" else _CPT_CONTEXT
@@ -321,6 +337,8 @@ def read_codes(view: DocView, kind: str) -> Field | None:
                         continue
                     if raw[0].isdigit() and not (seg.ocr and _ICD_STRICT.search(seg.text)):
                         continue
+                    if seg.ocr and not _icd_token_plausible(raw, before, in_context):
+                        continue  # "stage IIA", "DOS:" are words, not codes repaired by OCR
                     verdict = validate.check_icd10(raw.replace(",", "."), seg.ocr)
                 else:
                     if not in_context and not before.rstrip().endswith("("):

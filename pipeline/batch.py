@@ -155,13 +155,19 @@ def claim(settings: BatchSettings, ref: PacketRef) -> Job:
 
 def fetch(settings: BatchSettings, job: Job) -> Job:
     """Make the packet readable here (object bytes; local packets are read in place)."""
-    if job.state != "claimed":
+    if job.state != "claimed" or job.claim is None:
         return job
     size = sum(m.size for m in job.ref.members)
-    if size > settings.max_packet_bytes:  # never pull an oversized object into memory
+    failure = None
+    if job.claim.attempt > settings.max_attempts:  # earlier tries died (crash, kill, out of memory)
+        failure = Failure(code="E_REPEATED_CRASH", message=f"{job.ref.name}: processing stopped "
+                          f"{job.claim.attempt - 1} times without finishing (a crash or a kill); the file is kept "
+                          "for a person to look at", file=job.ref.name)
+    elif size > settings.max_packet_bytes:  # never pull an oversized object into memory
         failure = Failure(code="E_TOO_LARGE", message=f"{job.ref.name}: {size:,} bytes is more than the "
                           f"{settings.max_packet_bytes:,} allowed; split the packet or raise max_packet_bytes",
                           file=job.ref.name)
+    if failure is not None:
         result = ProcessResult(report=_failed_report(job.ref, failure), packet=_bare_packet(job.ref))
         return job.model_copy(update={"report": result.report, "outputs": _render(result), "state": "analyzed"})
     fetched = context(settings).source.fetch(job.ref)
@@ -176,14 +182,7 @@ def analyze(settings: BatchSettings, job: Job) -> Job:
     ctx = context(settings)
     if not ctx.store.renew(job.claim, settings.lease_seconds):
         return job.model_copy(update={"state": "lost", "fetched": None})
-    if job.claim.attempt > settings.max_attempts:
-        failure = Failure(code="E_REPEATED_CRASH", message=f"{job.ref.name}: processing stopped "
-                          f"{job.claim.attempt - 1} times without finishing (a crash or a kill); the file is kept "
-                          "in failed/ for a person to look at", file=job.ref.name)
-        result = ProcessResult(report=_failed_report(job.ref, failure), packet=_bare_packet(job.ref))
-        report, outputs = result.report, _render(result)
-    else:
-        report, outputs = _process(settings, job.fetched)
+    report, outputs = _process(settings, job.fetched)
     return job.model_copy(update={"report": report, "outputs": outputs, "fetched": None, "state": "analyzed"})
 
 
@@ -280,9 +279,9 @@ def deliver(settings: BatchSettings, job: Job) -> Job:
 def release(settings: BatchSettings, job: Job, error: BaseException | str) -> Job:
     """After an infrastructure error: give the claim back (unless completed) and record why."""
     code = error if isinstance(error, str) else getattr(error, "code", None) or type(error).__name__
-    if job.claim is not None and job.state not in ("completed", "archived", "lost"):
+    if job.state not in ("completed", "archived", "lost", "skipped"):
         try:
-            context(settings).store.release(job.claim, code)
+            context(settings).store.release_run(job.ref.identity, settings.run_id, code)
         except Exception as exc:  # the lease expires on its own; say so and go on
             log.warning("packet %s: could not release claim (%s); it expires with its lease",
                         job.packet_id, type(exc).__name__)

@@ -159,7 +159,23 @@ def failed_page(source: PageSource, code: str, message: str) -> Page:
 # --------------------------------------------------------------------------- the pool
 
 
-def _worker_init() -> None:
+def _exit_with_parent(parent_pid: int) -> None:
+    """Workers block on their task queue forever if the parent is killed (SIGKILL, OOM killer):
+    poll the parent and leave with it."""
+    while True:
+        time.sleep(2)
+        try:
+            os.kill(parent_pid, 0)
+        except ProcessLookupError:
+            os._exit(0)
+        except PermissionError:  # the pid was reused by another user's process: ours is gone
+            os._exit(0)
+
+
+def _worker_init(parent_pid: int) -> None:
+    import threading
+
+    threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True, name="parent-watch").start()
     os.environ["OMP_THREAD_LIMIT"] = "1"
     try:  # workers must not compete with each other for cores through BLAS/OpenCV threads
         import cv2
@@ -180,7 +196,8 @@ def _get_pool(workers: int) -> ProcessPoolExecutor:
     if _pool is None:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["pipeline.read"])
-        _pool = (workers, ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init))
+        _pool = (workers, ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init,
+                                              initargs=(os.getpid(),)))
     return _pool[1]
 
 

@@ -3,12 +3,13 @@
 A new document starts at a page when (strongest first):
 
 1. the page continues the previous one by its own page numbers ("Page 2 of 3" after
-   "Page 1 of 3") or says "continued": never a new document, whatever the page types say;
-2. the page says it is a first page ("Page 1 of N"), or a fax header's page numbers restart at 1
-   ("Page k of N" counting the whole packet is read as a fax header, not a document's numbers);
-3. the predicted page type changes;
-4. the page names another patient (name or date of birth) or another document date than the
-   previous page of the same type, or opens with another title;
+   "Page 1 of 3"): never a new document, whatever the page types say;
+2. the page says it is a first page ("Page 1 of N"), the previous page said it was the last
+   ("Page N of N"), or a fax header's page numbers restart at 1 ("Page k of N" counting the
+   whole packet is read as a fax header, not a document's numbers);
+3. the predicted page type changes, unless the page says it is "continued";
+4. the page names another patient (name, or a date of birth more than one OCR slip apart) or
+   another document date than the current document of the same type, or opens with another title;
 5. the type is one that is always a single page (a fax cover sheet).
 
 Otherwise the page continues the current document. The document type is the confidence-weighted
@@ -27,7 +28,11 @@ from pydantic import Field as PydField
 from pipeline.model import Document, Model, Page, PagePrediction
 
 _PAGE_OF = re.compile(r"\b(?:page|pg\.?|p\.)\s*0*(\d{1,3})\s*(?:of|/)\s*0*(\d{1,3})\b", re.I)
-_FAX_HINT = re.compile(r"\bfax\b|\bfrom\b|\bto:|\d{3}[\s.\-)]{1,2}\d{3}[\s.\-]\d{4}|\b\d{1,2}:\d{2}\b", re.I)
+_FAX_HINT = re.compile(
+    r"\bfax\b|\bfrom\b|\bto:|\d{3}[\s.\-)]{1,2}\d{3}[\s.\-]\d{4}|\+?\b1?\d{10}\b|\b\d{1,2}:\d{2}(?:\s?[ap]m)?\b|"
+    r"\bt-\d{2,4}\b|\b\d{1,2}[/-](?:\d{1,2}|[a-z]{3})[/-]\d{2,4}\b|\b[a-z]{3}\s+\d{1,2},?\s+\d{4}\b",
+    re.I,
+)
 _CONTINUED = re.compile(r"\(?\bcontinued\b(?!\s+on)|\bcont(?:'|’)?d\b|continuation", re.I)
 _PATIENT_LABEL = r"(?:patient(?:\s+full)?\s+name|member\s+name|pt\.?\s+name|patient|^name)"
 _DOB_LABEL = r"(?:patient\s+)?(?:dob|d\.o\.b\.?|date\s+of\s+birth|birth\s*date)"
@@ -176,15 +181,15 @@ def starts_document(
         return True
     if options.use_page_numbers and cur.fax_page and prev.fax_page and cur.fax_page[0] == 1 < prev.fax_page[0]:
         return True  # the fax header's numbers restart: a new transmission
+    if options.use_page_numbers and prev.page_of and prev.page_of[0] == prev.page_of[1] and not cur.continued:
+        return True  # the previous page said it was the last ("Page 3 of 3")
     if cur_type != prev_type:
-        if cur.continued or (options.use_page_numbers and cur.page_of and cur.page_of[0] > 1 and not prev.page_of):
-            return False  # the page says it continues; trust that over the type
-        return True
+        return not cur.continued  # a page that says it continues is trusted over the page types
     if cur_type in options.single_page_types:
         return True
     if options.use_page_numbers and cur.page_of and cur.page_of[0] > 1:
         return False  # "Page 3 of 4" after a page without numbers: still a continuation
-    if options.use_identity and (_differs(doc.patient, cur.patient) or _differs(doc.dob, cur.dob, 1.0)):
+    if options.use_identity and (_differs(doc.patient, cur.patient) or _differs(doc.dob, cur.dob, 0.85)):
         return True
     if options.use_dates and _differs(doc.doc_date, cur.doc_date, 1.0):
         return True
@@ -218,12 +223,11 @@ def split_documents(
     prev_cues: PageCues | None = None
     doc_cues: PageCues | None = None
     all_cues = [page_cues(page) for page in pages]
-    numbered = [c.page_of for c in all_cues if c.page_of]
-    packet_wide = sum(c.page_of == (i + 1, len(pages)) for i, c in enumerate(all_cues))
-    if len(pages) > 2 and packet_wide >= max(2, 0.6 * len(numbered)):
+    packet_wide = [c.page_of == (i + 1, len(pages)) for i, c in enumerate(all_cues)]
+    if len(pages) > 2 and sum(packet_wide) >= 2:
         # "Page k of N" counting the whole packet: a fax header's numbers, not a document's
-        all_cues = [replace(c, fax_page=c.page_of, page_of=None) if c.page_of and c.page_of[1] == len(pages) else c
-                    for c in all_cues]
+        all_cues = [replace(c, fax_page=c.page_of, page_of=None) if wide else c
+                    for c, wide in zip(all_cues, packet_wide)]
     for i, cues in enumerate(all_cues):
         new = prev_cues is None or doc_cues is None or starts_document(
             prev_cues, doc_cues, cues, predictions[i - 1].type, predictions[i].type, options

@@ -203,6 +203,14 @@ class ResultsStore:
                                 PacketRecord.state == "claimed")
                          .values(lease_expires=0.0, last_error=error_code[:255], updated_at=_now()))
 
+    def release_run(self, identity: str, run_id: str, error_code: str) -> None:
+        """``release`` for a claim this run holds but whose token was lost with a failed task."""
+        with self.engine.begin() as conn:
+            conn.execute(update(PacketRecord)
+                         .where(PacketRecord.identity == identity, PacketRecord.run_id == run_id,
+                                PacketRecord.state == "claimed")
+                         .values(lease_expires=0.0, last_error=error_code[:255], updated_at=_now()))
+
     def mark_archived(self, identity: str, archived_to: str) -> None:
         with self.engine.begin() as conn:
             conn.execute(update(PacketRecord).where(PacketRecord.identity == identity)

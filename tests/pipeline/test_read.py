@@ -171,3 +171,42 @@ def test_every_tiff_orientation_tag_renders_the_same_upright_page(shared_data: P
         image, dpi = render_image(PageSource(page=1, file=str(folder / f"g4_orientation_{tag}.tif"), kind="tiff"))
         assert image.shape == reference.shape and dpi == 96
         assert np.mean(image != reference) < 0.01, tag
+
+
+def test_workers_exit_when_the_reading_process_is_killed(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    import psutil
+
+    from tests.pipeline.conftest import write_text_pdf
+
+    pdf = write_text_pdf(tmp_path / "a.pdf", pages=2)
+    script = (
+        "import os, signal, psutil\n"
+        "from pipeline.load import load_packet\n"
+        "from pipeline.read import ReadOptions, read_pages\n"
+        f"pages = list(read_pages(load_packet({str(pdf)!r}), ReadOptions(workers=2)))\n"
+        "kids = [(c.pid, c.ppid()) for c in psutil.Process().children(recursive=True)]\n"
+        "print(len(pages), kids, flush=True)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=REPO, stdout=subprocess.PIPE, text=True)
+    count, kids = proc.stdout.readline().split(" ", 1)
+    proc.wait(timeout=30)
+    assert count == "2" and proc.returncode == -signal.SIGKILL
+    pairs = eval(kids)  # [(pid, parent pid)], printed by the child above
+    forkservers = {ppid for _, ppid in pairs if ppid != proc.pid}
+    workers = [pid for pid, ppid in pairs if ppid in forkservers]
+    assert len(workers) == 2
+
+    def alive(pid: int) -> bool:
+        try:
+            return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return False
+
+    deadline = time.time() + 20
+    while time.time() < deadline and any(alive(pid) for pid in workers):
+        time.sleep(0.5)
+    assert not any(alive(pid) for pid in workers), "reader workers outlived their killed parent"

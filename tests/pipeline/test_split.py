@@ -108,3 +108,14 @@ def test_packet_wide_page_numbers_are_not_document_numbers():
     ]
     docs = split_documents("F", pages, [pred("fax_cover_sheet"), pred("referral_order"), pred("clinical_note", 0.5)])
     assert spans(docs) == [("fax_cover_sheet", [1]), ("referral_order", [2]), ("clinical_note", [3])]
+
+
+def test_a_last_page_closes_its_document():
+    # same type, same patient, no dates: "Page 2 of 2" still says the next page starts another note
+    pages = [
+        page(1, "OFFICE VISIT", "Patient: Sarah Hendricks", "Page 1 of 2"),
+        page(2, "Office Visit (continued)", "Plan: physical therapy", "Page 2 of 2"),
+        page(3, "OFFICE VISIT", "Patient: Sarah Hendricks", "Knee pain improved."),
+    ]
+    docs = split_documents("P", pages, [pred("clinical_note")] * 3)
+    assert spans(docs) == [("clinical_note", [1, 2]), ("clinical_note", [3])]

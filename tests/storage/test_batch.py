@@ -110,3 +110,15 @@ def test_an_oversized_packet_gets_a_failed_report_without_being_fetched(tmp_path
     assert [(j.packet_id, j.state, j.report.error.code) for j in jobs] == \
         [(p, "completed", "E_TOO_LARGE") for p in ("CASE-3", "PKT-1", "PKT-2")]
     assert json.loads((tmp_path / "out" / "PKT-1" / "report.json").read_text())["status"] == "failed"
+
+
+def test_a_packet_that_keeps_killing_its_worker_is_failed_after_max_attempts(tmp_path, stages):
+    inbox = local_inbox(tmp_path / "in")
+    settings = batch.build_settings(inbox, tmp_path / "out", OPTIONS, redo=False)
+    ref = {r.packet_id: r for r in batch.discover(settings)}["PKT-1"]
+    store = batch.context(settings).store
+    for n in range(settings.max_attempts):  # workers that died holding it: their leases ran out
+        store.claim(ref.identity, ref.uri, ref.content_tag, ref.packet_id, f"dead-{n}", lease_seconds=0.0)
+    job = batch.run_job(settings, ref)
+    assert (job.state, job.report.status, job.report.error.code) == ("completed", "failed", "E_REPEATED_CRASH")
+    assert store.record(ref.identity).attempts == settings.max_attempts + 1
