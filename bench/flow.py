@@ -94,6 +94,12 @@ def run(args: list[str]) -> str:
         with prefect_test_harness(server_startup_timeout=180):
             server_s = time.perf_counter() - started
             flow_env = dict(env, PREFECT_API_URL=str(PREFECT_API_URL.value()))
+            empty = work / "empty"
+            empty.mkdir()
+            fixed_cli = timed([str(Path(sys.executable).with_name("intakeiq")), "process", str(empty), "--out",
+                               str(work / "cli-empty"), "-q"], env)
+            fixed_flow = timed([sys.executable, "-c", f"from flows.batch import process_batch; "
+                                f"process_batch({str(empty)!r}, {str(work / 'flow-empty')!r})"], flow_env)
             cli_times, flow_times = [], []
             for n in range(opts.repeats):
                 cli_out, flow_out = work / f"cli-{n}", work / f"flow-{n}"
@@ -110,7 +116,8 @@ def run(args: list[str]) -> str:
         result = {"packets": packets, "pages": pages, "cli_s": round(cli_s, 2), "flow_s": round(flow_s, 2),
                   "overhead_pct": round(100 * overhead, 1), "goal_pct": 10.0,
                   "flow_workers": opts.flow_workers, "ocr_workers": opts.workers,
-                  "prefect_server_start_s": round(server_s, 1), "cli_runs_s": [round(t, 2) for t in cli_times],
+                  "prefect_server_start_s": round(server_s, 1), "empty_batch_cli_s": round(fixed_cli, 2),
+                  "empty_batch_flow_s": round(fixed_flow, 2), "cli_runs_s": [round(t, 2) for t in cli_times],
                   "flow_runs_s": [round(t, 2) for t in flow_times]}
         bench_dir = REPO / ".bench"
         bench_dir.mkdir(exist_ok=True)
@@ -120,6 +127,8 @@ def run(args: list[str]) -> str:
             f"intakeiq process : {cli_s:7.1f} s  ({60 * pages / cli_s:6.1f} pages/min)",
             f"process-batch flow: {flow_s:7.1f} s  ({60 * pages / flow_s:6.1f} pages/min, "
             f"{opts.flow_workers} packet(s) at a time)",
+            f"empty batch (start-up only): CLI {fixed_cli:.1f} s, flow {fixed_flow:.1f} s; per packet beyond that: "
+            f"{(flow_s - cli_s - (fixed_flow - fixed_cli)) / packets:+.2f} s",
             f"overhead: {100 * overhead:+.1f} % (goal <= +10 %)  "
             f"[{'met' if overhead <= 0.10 else 'NOT met'}]",
             f"Prefect server start (not counted): {server_s:.1f} s; results in .bench/flow.json",

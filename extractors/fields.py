@@ -117,6 +117,8 @@ _ID_TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/]*$")
 
 
 def id_parser(need_digit: bool = True, min_len: int = 3) -> Parser:
+    """An id as printed (up to 4 tokens); a value that reads as a date is a date, never an id."""
+
     def parse(text: str, ocr: bool = False) -> Value | None:
         tokens = list(re.finditer(r"\S+", text))
         while tokens and tokens[0].group(0) in ("on", "file", "is", "was", "of", "the", "number", "no.", "#", ":"):
@@ -139,6 +141,9 @@ def id_parser(need_digit: bool = True, min_len: int = 3) -> Parser:
         if not picked:
             return None
         raw = "".join(tok for _, tok in picked)
+        span = text[picked[0][0].start():picked[-1][0].end()]
+        if any(len(d.text) >= len(span.strip(".,;:()")) - 1 for d in normalize.find_dates(span)):
+            return None
         if len(raw) < min_len or (need_digit and not any(c.isdigit() for c in raw)):
             return None
         v = validate.repair_id(raw, ocr)
@@ -240,7 +245,7 @@ class Reader:
         for item in self.labeled:
             if (item.key not in keys) if keys is not None else (field_of(item) != name):
                 continue
-            rank = 1 if item.key in ("name", "npi") else 0
+            rank = (2 if item.key in ("name", "npi") else 0) + (1 if item.weak else 0)
             if best is not None and best[0] <= rank:
                 continue
             value = parser(item.value_text, item.value_seg.ocr)
@@ -374,7 +379,7 @@ def read_codes(view: DocView, kind: str) -> Field | None:
 _SIGNED_CUES = re.compile(
     r"(/s/\s*\S+|electronically\s+signed|e-?signed\s+by|digitally\s+signed|signed\s+electronically|"
     r"signed\s+by\s*:?\s*\S+|authenticated\s+by)", re.I)
-_SIGNATURE_LABEL = re.compile(r"\b(signature|signed)\b\s*(?:of\s+[\w\s/']{0,30}?)?(?:[:\-]|$)", re.I)
+_SIGNATURE_LABEL = re.compile(r"\b(signature|signed)\b\s*(?:of\s+[\w\s/']{0,45}?)?(?:[:\-]|$)", re.I)
 _CLOSING = re.compile(r"^\s*(sincerely|respectfully(?: yours)?|regards|best regards|kind regards|yours truly)\b", re.I)
 _UNSIGNED = re.compile(r"(not\s+signed|unsigned|signature\s+(?:missing|required|pending))", re.I)
 _BLANK_VALUE = re.compile(r"^[\s_\.\-]*$|^\s*(?:date|print|printed|name|x)\b", re.I)
@@ -407,7 +412,7 @@ def read_signature(view: DocView) -> Field | None:
                 return make_field(Value(True, 0, 0), closing_ev.join(ev), "fallback")
     for seg in view.segments:
         m = _SIGNATURE_LABEL.search(seg.text)
-        if not m:
+        if not m or _in_prose(seg.text, m):
             continue
         after = seg.text[m.end():]
         label_ev = seg.evidence(m.start(), m.end())
@@ -431,6 +436,17 @@ def read_signature(view: DocView) -> Field | None:
     if blank is not None:
         return make_field(Value(False, 0, 0), blank, "fallback")
     return None
+
+
+def _in_prose(text: str, m: re.Match[str]) -> bool:
+    """"... one year from the date signed unless revoked": the word in a sentence, not a signature
+    line label (which starts its segment, ends with ':', or stands in a short caption)."""
+    if m.group(0).rstrip().endswith((":", "-")) or not text[: m.start()].strip():
+        return False
+    before = text[: m.start()].split()
+    if len(text.split()) <= 6 and all(w[:1].isupper() for w in before):
+        return False  # "Patient Signature", "Provider Signature of Record"
+    return True
 
 
 def _signature_date(view: DocView, seg: Segment) -> bool | None:

@@ -151,6 +151,7 @@ class Labeled:
     value_start: int
     value_end: int
     placement: str  # "inline" | "right" | "below"
+    weak: bool = False  # a bare label inside running text (no ':' and not starting its segment)
 
     @property
     def value_text(self) -> str:
@@ -163,6 +164,7 @@ class _Hit:
     start: int
     end: int  # after the label and its ':' / '#'
     has_colon: bool
+    at_start: bool = True
 
 
 def label_hits(seg: Segment) -> list[_Hit]:
@@ -178,7 +180,7 @@ def label_hits(seg: Segment) -> list[_Hit]:
             continue  # "GRP64540" is a value, not a label glued to one
         if not colon and not at_start and label.strong and m.group(0).islower() and len(m.group(0)) <= 4:
             continue  # "dos" / "npi" in running lower-case text is a word, not a label
-        hits.append(_Hit(label, m.start(), after.end() if after else m.end(), colon))
+        hits.append(_Hit(label, m.start(), after.end() if after else m.end(), colon, at_start))
     return hits
 
 
@@ -211,6 +213,7 @@ def find_labeled(view: DocView) -> list[Labeled]:
                     else:
                         section_role, row_role = hit.label.role, None
                 role = row_role[0] if row_role is not None else section_role
+                weak = not hit.has_colon and not hit.at_start
                 end = hits[i + 1].start if i + 1 < len(hits) else len(seg.text)
                 value_start = hit.end
                 while value_start < end and seg.text[value_start] in " :;#-.\u2013":
@@ -218,7 +221,7 @@ def find_labeled(view: DocView) -> list[Labeled]:
                 value = seg.text[value_start:end].strip()
                 if value and not _only_label(value):
                     out.append(Labeled(hit.label.key, role, seg, hit.start, hit.end, seg, value_start,
-                                       value_start + len(value), "inline"))
+                                       value_start + len(value), "inline", weak))
                     continue
                 if i + 1 < len(hits):
                     continue  # a label directly followed by another label: empty field
@@ -228,14 +231,14 @@ def find_labeled(view: DocView) -> list[Labeled]:
                     stop = right_hits[0].start if right_hits else len(right.text)
                     text = right.text[:stop].rstrip()
                     if text:
-                        out.append(Labeled(hit.label.key, role, seg, hit.start, hit.end, right, 0, len(text), "right"))
+                        out.append(Labeled(hit.label.key, role, seg, hit.start, hit.end, right, 0, len(text), "right", weak))
                 if right is None and seg.row + 1 < len(view.rows) and view.rows[seg.row + 1][0].page == seg.page:
                     nxt = view.rows[seg.row + 1][0]  # prose wrapped after the label: "..., NPI" / "1234567893."
                     nxt_hits = label_hits(nxt)
                     stop = nxt_hits[0].start if nxt_hits else len(nxt.text)
                     if stop > 0 and hit.start > 0:
                         out.append(Labeled(hit.label.key, role, seg, hit.start, hit.end, nxt, 0,
-                                           len(nxt.text[:stop].rstrip()), "below"))
+                                           len(nxt.text[:stop].rstrip()), "below", weak))
                 label_tokens = seg.tokens_in(hit.start, hit.end)
                 x0 = label_tokens[0].bbox[0] if label_tokens else seg.bbox[0]
                 x1 = right.bbox[0] if right is not None else 1e9
@@ -246,7 +249,7 @@ def find_labeled(view: DocView) -> list[Labeled]:
                     stop = stop_hits[0].start if stop_hits else len(below.text)
                     if stop > 0:
                         out.append(Labeled(hit.label.key, role, seg, hit.start, hit.end, below, 0,
-                                           len(below.text[:stop].rstrip()), "below"))
+                                           len(below.text[:stop].rstrip()), "below", weak))
     out.extend(_from_key_values(view))
     return out
 

@@ -35,11 +35,16 @@ CLEAR_PAGES = {
         "Prescriber: Evan Marsh, MD   NPI 1558443321   DEA BM1234563",
     ],
     "payer_determination": [
-        "Summit Health Plan - Utilization Management",
-        "NOTICE OF ADVERSE BENEFIT DETERMINATION",
-        "Dear Ms. Finch, we reviewed the request for MRI of the right knee submitted by your provider.",
-        "The request is denied because the clinical information does not show six weeks of conservative treatment.",
-        "Reference number: UM-2025-448812. You have 180 days to file an appeal with the plan.",
+        "Summit Health Plan",
+        "PO Box 4410, Dayton, OH 45401",
+        "Date: 03/02/2025",
+        "Member: Nora Finch   Member ID: SHP99120034",
+        "Re: Request for MRI right knee (CPT 73721)",
+        "Determination: DENIED",
+        "We reviewed the prior authorization request submitted by your provider. The request is denied because",
+        "the records do not show six weeks of conservative treatment.",
+        "Reference #: UM-2025-448812",
+        "You may appeal this decision within 180 days.",
     ],
 }
 
