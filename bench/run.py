@@ -13,6 +13,8 @@ import time
 
 SECTIONS: list[str] = [
     "bench.read",
+    "bench.classify",
+    "bench.flow",
 ]
 
 

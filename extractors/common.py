@@ -67,7 +67,37 @@ def ordering_npi(r: Reader) -> Field | None:
     # A lone NPI anywhere (not in a referred-to / radiologist section) is the orderer's.
     npis = [item for item in r.labeled if item.key == "npi"]
     if not npis:
-        return r.search(_NPI_ANY, parse_npi, group=1)
+        return r.search(_NPI_ANY, parse_npi, group=1) or npi_near_provider(r)
+    claimed = [parse_npi(i.value_text, i.value_seg.ocr) for i in npis if i.role == "other"]
+    return npi_near_provider(r, exclude={str(v.value) for v in claimed if v is not None})
+
+
+# A label OCR broke ("NP!", "NPT", "National Provider Identitier") or a provider's name and credentials.
+_PROVIDER_CUE = re.compile(
+    r"\bN\s?P[I1l!|T]\b|national\s+provider|\bprovider\b|physician|prescrib|ordering|requesting|referring|"
+    r"seen\s+by|signed\s+by|\b(?:MD|DO|NP|PA-C|DNP|Dr)\b", re.I)
+_OTHER_PROVIDER = re.compile(r"referred\s+to|refer\s+to|radiologist|interpreting|specialist|consultant|facility|pharmacy", re.I)
+_NPI_CANDIDATE = re.compile(r"(?<![\w])[12]\d{9}(?![\w])")
+
+
+def npi_near_provider(r: Reader, exclude: frozenset[str] | set[str] = frozenset()) -> Field | None:
+    """A 10-digit number starting with 1 or 2 that passes the NPI check digit, on a row (or right
+    under a row) naming a provider, when no label reads cleanly: the label split or OCR-broken."""
+    rows = r.view.rows
+    for i, row in enumerate(rows):
+        for seg in row:
+            for m in _NPI_CANDIDATE.finditer(seg.text):
+                value = parse_npi(m.group(0), seg.ocr)
+                if value is None or not value.valid or value.value in exclude:
+                    continue
+                context = " ".join(s.text for s in row)
+                prev = rows[i - 1] if i > 0 and rows[i - 1] and rows[i - 1][0].page == seg.page else []
+                near = " ".join(s.text for s in prev)[-80:] + " " + context
+                if not _PROVIDER_CUE.search(near) or _OTHER_PROVIDER.search(near):
+                    continue
+                ev = seg.evidence(m.start() + value.start, m.start() + value.end)
+                if ev is not None:
+                    return make_field(value, ev, "fallback")
     return None
 
 

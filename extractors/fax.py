@@ -1,22 +1,68 @@
-"""Fax cover sheet: sender and recipient fax numbers, stated page count, date."""
+"""Fax cover sheet: sender and recipient fax numbers, stated page count, date, patient."""
 
 from __future__ import annotations
 
+import re
+
 from extractors import common
 from extractors.common import put
-from extractors.fields import Reader
+from extractors.fields import Reader, date_parser, make_field, parse_name
+from extractors.labels import Labeled
 from extractors.registry import register
-from extractors.view import DocView
+from extractors.view import DocView, Segment
 from pipeline.model import Field
+
+HEADER_BAND = 0.05  # the top 5% of a page: where a fax machine prints its transmit header
+_TRANSMIT = re.compile(r"\bP(?:AGE|G)?\.?\s*\d{1,3}\s*[/of]+\s*\d{1,3}\b|\d{1,2}:\d{2}|\bFROM\b|\bT-\d+|\+?1?\d{10}", re.I)
+_RE_PATIENT = re.compile(r"^\s*(?:re|regarding|patient(?: name)?|pt|subject)\s*[:\-]\s*(?:patient:?\s*)?(.+)$", re.I)
+
+
+def in_transmit_header(view: DocView, seg: Segment) -> bool:
+    """A line at the very top of a fax page printed by the sending machine ("11/25/2026 12:06
+    DAWSON ONCOLOGY 447 831 6823 PAGE 01/06"): transmission metadata, not the cover's content."""
+    page = view.page(seg.page)
+    if page is None or seg.bbox[3] > HEADER_BAND * page.height + 6:
+        return False
+    row = view.rows[seg.row] if 0 <= seg.row < len(view.rows) else [seg]
+    return bool(_TRANSMIT.search(" ".join(s.text for s in row)))
+
+
+def _not_header(view: DocView, items: list[Labeled]) -> list[Labeled]:
+    return [i for i in items if not in_transmit_header(view, i.label_seg) and not in_transmit_header(view, i.value_seg)]
+
+
+def _patient_in_re_line(r: Reader) -> Field | None:
+    """"RE: Jane Doe", "Patient: DOE, JANE", "Regarding: Jane Doe (DOB 01/02/1960)"."""
+    for seg in r.view.segments:
+        for part in re.split(r"\s*\|\s*", seg.text):
+            m = _RE_PATIENT.match(part)
+            if not m:
+                continue
+            value = parse_name(m.group(1), seg.ocr)
+            if value is None:
+                continue
+            offset = seg.text.find(part) + m.start(1)
+            ev = seg.evidence(offset + value.start, offset + value.end)
+            if ev:
+                return make_field(value, ev, "pattern")
+    return None
 
 
 @register("fax_cover_sheet.v1", types=["fax_cover_sheet"])
 def fax_cover_sheet(view: DocView) -> dict[str, Field]:
     r = Reader(view)
+    everything = r.labeled
+    r.labeled = _not_header(view, everything)
     out: dict[str, Field] = {}
     put(out, "fax_from", r.labelled("fax_from"))
     put(out, "fax_to", r.labelled("fax_to"))
     put(out, "page_count", r.labelled("page_count"))
     put(out, "document_date", r.labelled("document_date"))
-    put(out, "patient_name", common.name_after_for(r) or r.labelled("patient_name"))
+    put(out, "patient_name", common.name_after_for(r) or _patient_in_re_line(r) or r.labelled("patient_name"))
+    if "document_date" not in out:  # a date line on the cover, outside the transmit header
+        body = [s for s in view.segments if not in_transmit_header(view, s)]
+        put(out, "document_date", r.search(re.compile(r"\bdate[d]?\b\W{0,3}(.+)", re.I), date_parser("any"), 1, body))
+    r.labeled = everything  # fax numbers from the transmit header only when the cover prints none
+    put(out, "fax_from", r.labelled("fax_from"))
+    put(out, "fax_to", r.labelled("fax_to"))
     return out

@@ -312,8 +312,8 @@ def _icd_token_plausible(raw: str, before: str, in_context: bool) -> bool:
     digits = sum(c.isdigit() for c in plain)
     if digits == 0:
         return False
-    if re.fullmatch(r"[A-Z]\d\d", plain[:3]):
-        return True
+    if re.fullmatch(r"[A-Z]\d\d", plain[:3]) or re.fullmatch(r"[A-Z0-9]{3}[.,]\d[0-9A-Z]{0,3}", raw):
+        return True  # "M5A.50", "DSO.9": the dotted shape of a code
     return bool(_ICD_CUE_BEFORE.search(before[-60:])) or (in_context and digits >= 2)
 
 
@@ -340,9 +340,11 @@ def read_codes(view: DocView, kind: str) -> Field | None:
                         continue  # a HCPCS code, not an undotted ICD-10 code
                     if not dotted and not in_context and not re.search(r"\($", before.rstrip()[-1:] or ""):
                         continue
-                    if raw[0].isdigit() and not (seg.ocr and _ICD_STRICT.search(seg.text)):
+                    if raw[0].isdigit() and not (seg.ocr and _ICD_STRICT.search(
+                            " ".join(s.text for s in view.rows[seg.row][:seg.index + 1]))):
                         continue
-                    if seg.ocr and not _icd_token_plausible(raw, before, in_context):
+                    row_before = " ".join(s.text for s in view.rows[seg.row][:seg.index]) + " " + before
+                    if seg.ocr and not _icd_token_plausible(raw, row_before, in_context):
                         continue  # "stage IIA", "DOS:" are words, not codes repaired by OCR
                     verdict = validate.check_icd10(raw.replace(",", "."), seg.ocr)
                 else:

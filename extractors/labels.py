@@ -53,6 +53,9 @@ _TABLE: list[tuple[str, str | None, bool, list[str]]] = [
         r"(?:requested |anticipated |planned |proposed |scheduled |expected )?service date", r"scheduled (?:date|for)", r"planned for",
         r"procedure date", r"date of procedure", r"appointment date", r"requested date", r"start date",
         r"exam date", r"date of exam", r"study date", r"date of study", r"service dates?"]),
+    # "SERVICE: 12/17/2026" (the rest of a label wrapped from the line above): only as a label with ':'
+    # or at the start of a cell, and only a date parses as its value.
+    ("service_date", None, False, [r"services?"]),
     ("document_date", None, False, [
         r"date of (?:visit|note|report|letter|encounter|request|order|referral|determination|notice|consent)",
         r"(?:visit|note|report|letter|encounter|request|order|referral|determination|notice|form|signature) date",
@@ -126,6 +129,7 @@ LABEL_RE = re.compile(
     re.IGNORECASE,
 )
 _AFTER = re.compile(r"\s*(?:[:;#]|no\.)|\s+(?:is|was|on file is)\s+(?=\S)")
+_COLON_ONLY = {"service", "services"}  # a heading or a word unless followed by ':'
 _LEAD = re.compile(r"^[\s\-\*\u2022\d\.\)]*$")
 
 # Section headings set a role for the generic labels below them.
@@ -174,7 +178,7 @@ def label_hits(seg: Segment) -> list[_Hit]:
         after = _AFTER.match(seg.text, m.end())
         colon = after is not None
         at_start = bool(_LEAD.match(seg.text[: m.start()]))
-        if not (colon or at_start or label.strong):
+        if not (colon or at_start or label.strong) or (not colon and m.group(0).lower() in _COLON_ONLY):
             continue
         if m.end() < len(seg.text) and seg.text[m.end()].isdigit() and m.group(0).lower() not in ("npi", "fax", "dob"):
             continue  # "GRP64540" is a value, not a label glued to one
@@ -241,6 +245,8 @@ def find_labeled(view: DocView) -> list[Labeled]:
                                            len(nxt.text[:stop].rstrip()), "below", weak))
                 label_tokens = seg.tokens_in(hit.start, hit.end)
                 x0 = label_tokens[0].bbox[0] if label_tokens else seg.bbox[0]
+                if len(seg.text[: hit.start].strip()) <= 8:  # "# OF PAGES" read as "#4 OF PAGES": the cell's column
+                    x0 = min(x0, seg.bbox[0])
                 x1 = right.bbox[0] if right is not None else 1e9
                 tokens = view.below(seg, x0, x1, label_x1=label_tokens[-1].bbox[2] if label_tokens else None)
                 if tokens:

@@ -34,7 +34,7 @@ def cmd_process(args: argparse.Namespace) -> int:
 
     options = ProcessOptions(workflow=args.workflow, device=args.device, workers=args.workers,
                              checklist_dirs=args.checklists or [], progress=not args.quiet)
-    reports = process_to(args.input, Path(args.out), options)
+    reports = process_to(args.input, args.out, options, store_url=args.store)
     failed = sum(r.status == "failed" for r in reports)
     print(f"{len(reports)} packets, {failed} failed; reports in {args.out}", file=sys.stderr)
     return 0
@@ -87,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     p.add_argument("--workers", type=int, default=None)
     p.add_argument("--checklists", action="append", help="extra folder of checklist YAML files")
+    p.add_argument("--store", default=None,
+                   help="results store URL (default: INTAKEIQ_STORE_URL, else sqlite OUT/results.db)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_process)
 
@@ -104,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("review", help="run the reviewer web UI")
-    p.add_argument("--store", default="sqlite:///intakeiq.db", help="results store URL")
+    p.add_argument("--store", default="sqlite:///out/results.db", help="results store URL")
     p.add_argument("--reports", default="out", help="folder the reports were written to")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
@@ -113,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("create-user", help="create a reviewer or admin (asks for the password)")
     p.add_argument("username")
     p.add_argument("--role", choices=["reviewer", "admin"], default="reviewer")
-    p.add_argument("--store", default="sqlite:///intakeiq.db")
+    p.add_argument("--store", default="sqlite:///out/results.db")
     p.set_defaults(func=cmd_create_user)
     return parser
 

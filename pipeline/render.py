@@ -101,6 +101,7 @@ def _render_raster(path: str, index: int, dpi: float | None) -> tuple[np.ndarray
             frame = ImageOps.exif_transpose(im) or im
             if frame is not im and _swaps_axes(im):
                 x_dpi, y_dpi = y_dpi, x_dpi
+            bilevel = frame.mode == "1"
             gray = _to_gray(frame)
     finally:
         Image.MAX_IMAGE_PIXELS = previous_limit
@@ -110,6 +111,8 @@ def _render_raster(path: str, index: int, dpi: float | None) -> tuple[np.ndarray
     height = max(1, round(gray.height * target / y_dpi))
     if (width, height) != gray.size:
         resample = Image.Resampling.BILINEAR if target >= native else Image.Resampling.LANCZOS
+        if bilevel and target >= native:  # a fax stays black-and-white: clean-up and OCR smooth it later
+            resample = Image.Resampling.NEAREST
         gray = gray.resize((width, height), resample)
     return np.asarray(gray, dtype=np.uint8).copy(), target
 

@@ -105,8 +105,6 @@ class Location(Model):
 def parse_location(uri: str | Path) -> Location:
     """``s3://bucket/prefix``, ``file:///path`` or a plain path."""
     text = str(uri)
-    if text.startswith("s3:/") and not text.startswith("s3://"):
-        text = "s3://" + text[4:]  # an s3:// URI that went through pathlib.Path (which folds "//")
     if text.startswith("s3://"):
         parsed = urlparse(text)
         if not 3 <= len(parsed.netloc) <= 63:

@@ -45,7 +45,7 @@ def test_signed_in_consent_prose_is_not_a_signature():
     page = page_from_rows([
         [(50, "HIPAA Authorization for Use and Disclosure of Health Information")],
         [(50, "Patient: Michelle Richmond")],
-        [(50, "EXPIRATION: This authorization expires one year from the date signed")],
+        [(50, "EXPIRATION: This authorization expires one year from the day signed")],
         [(50, "unless revoked in writing. Date: 11/02/2026")],
         [(50, "Signature of Patient or Legal Representative")],
         [(50, "Date: ____________")],
@@ -60,3 +60,58 @@ def test_patient_signature_caption_with_a_name_is_signed():
         [(50, "Date: 11/02/2026")],
     ])
     assert extract_document(_doc("consent_form"), [page])["signature_present"].value is True
+
+
+def test_card_payer_is_the_brand_not_the_caption_above_a_copied_card():
+    from pipeline.model import Page, Word
+
+    def words(x, y, text, h):
+        out = []
+        for w in text.split():
+            out.append(Word(text=w, bbox=(x, y, x + len(w) * h * 0.55, y + h), confidence=0.9))
+            x += len(w) * h * 0.55 + h * 0.3
+        return out
+
+    page = Page(page=1, width=612, height=792, method="ocr", is_photo=True, words=(
+        words(50, 40, "Copy of insurance card", 12) + words(50, 60, "CARD (FRONT/BACK)", 10)
+        + words(80, 100, "Evergreen Medicare Advantage", 18) + words(80, 130, "HEALTH INSURANCE", 12)
+        + words(80, 150, "MEMBER ID: 4Z31SE4XE36", 9) + words(80, 170, "Member Services: 1-752-787-5947", 8)))
+    fields = _values(extract_document(_doc("insurance_card"), [page]))
+    assert fields["payer_name"] == "Evergreen Medicare Advantage"
+
+
+def test_npi_with_a_split_or_ocr_broken_label():
+    broken = page_from_rows([
+        [(50, "PRIOR AUTHORIZATION REQUEST")],
+        [(50, "Requesting Provider"), (250, "Darrell Stevens, MD")],
+        [(50, "National Provider Identitier"), (250, "2454986805")],
+    ], method="ocr")
+    assert extract_document(_doc("prior_auth_request"), [broken])["ordering_provider_npi"].value == "2454986805"
+    wrapped = page_from_rows([
+        [(50, "Dear Reviewer,")],
+        [(50, "Please contact my office if you need more. Jasmine Thomas, MD,"), (420, "NPI")],
+        [(50, "1181597927.")],
+        [(50, "Sincerely,")],
+    ], method="ocr")
+    assert extract_document(_doc("medical_necessity_letter"), [wrapped])["ordering_provider_npi"].value == "1181597927"
+    bang = page_from_rows([[(50, "Seen by: Stevens, Darrell MD, NP! 2454986805.")]], method="ocr")
+    assert extract_document(_doc("clinical_note"), [bang])["ordering_provider_npi"].value == "2454986805"
+    not_npi = page_from_rows([[(50, "Referred to: Ann Lee, MD 2454986805")], [(50, "Account 1181597927")]])
+    assert "ordering_provider_npi" not in extract_document(_doc("referral_order"), [not_npi])
+
+
+def test_service_date_in_prose_and_after_a_wrapped_label():
+    prose = page_from_rows([
+        [(50, "Patient: Jane Doe")],
+        [(50, "The service is planned for 11-20-2026 (anticipated dos). Please review.")],
+    ], method="ocr")
+    assert extract_document(_doc("prior_auth_request"), [prose])["service_date"].value == "2026-11-20"
+    wrapped = page_from_rows([
+        [(50, "PRACTICE: Rogers Neurology | PHONE: (576) 730-6880 | REQUESTED DATE OF")],
+        [(50, "SERVICE: 12/17/2026 | DRUG: ferric carboxymaltose | DOSE / FREQUENCY: 750 mg IV")],
+        [(50, "SITE OF CARE: Ambulatory infusion center | DATE: 11/20/2026")],
+        [(50, "SERVICES REQUESTED")],
+        [(50, "Office visit 01/05/2027")],
+    ])
+    fields = _values(extract_document(_doc("prior_auth_request"), [wrapped]))
+    assert fields["service_date"] == "2026-12-17" and fields["document_date"] == "2026-11-20"

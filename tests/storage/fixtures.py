@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 import tempfile
 import time
 import uuid
@@ -28,6 +29,7 @@ def s3_server():
     server.start()
     yield server
     server.kill()
+    shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture
