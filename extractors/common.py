@@ -88,7 +88,7 @@ def npi_near_provider(r: Reader, exclude: frozenset[str] | set[str] = frozenset(
         for seg in row:
             for m in _NPI_CANDIDATE.finditer(seg.text):
                 value = parse_npi(m.group(0), seg.ocr)
-                if value is None or not value.valid or value.value in exclude:
+                if value is None or not value.valid or value.repaired or value.value in exclude:  # no label: no guessing
                     continue
                 context = " ".join(s.text for s in row)
                 prev = rows[i - 1] if i > 0 and rows[i - 1] and rows[i - 1][0].page == seg.page else []

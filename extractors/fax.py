@@ -7,14 +7,13 @@ import re
 from extractors import common
 from extractors.common import put
 from extractors.fields import Reader, date_parser, make_field, parse_name
-from extractors.labels import Labeled
+from extractors.labels import Labeled, label_hits
 from extractors.registry import register
 from extractors.view import DocView, Segment
 from pipeline.model import Field
 
 HEADER_BAND = 0.05  # the top 5% of a page: where a fax machine prints its transmit header
 _TRANSMIT = re.compile(r"\bP(?:AGE|G)?\.?\s*\d{1,3}\s*[/of]+\s*\d{1,3}\b|\d{1,2}:\d{2}|\bFROM\b|\bT-\d+|\+?1?\d{10}", re.I)
-_RE_PATIENT = re.compile(r"^\s*(?:re|regarding|patient(?: name)?|pt|subject)\s*[:\-]\s*(?:patient:?\s*)?(.+)$", re.I)
 
 
 def in_transmit_header(view: DocView, seg: Segment) -> bool:
@@ -31,20 +30,31 @@ def _not_header(view: DocView, items: list[Labeled]) -> list[Labeled]:
     return [i for i in items if not in_transmit_header(view, i.label_seg) and not in_transmit_header(view, i.value_seg)]
 
 
+_RE_LABEL = re.compile(r"^\s*(?:re|regarding|subject|patient(?:\s+name)?|pt)\b\s*[:\-]?", re.I)
+_NAME_AFTER = re.compile(r"(?:^\s*(?:re|regarding|subject|patient(?:\s+name)?|pt)\b\s*[:\-]?|\bfor\b|\bpatient\b:?|\bpt\b:?)\s*", re.I)
+
+
 def _patient_in_re_line(r: Reader) -> Field | None:
-    """"RE: Jane Doe", "Patient: DOE, JANE", "Regarding: Jane Doe (DOB 01/02/1960)"."""
-    for seg in r.view.segments:
-        for part in re.split(r"\s*\|\s*", seg.text):
-            m = _RE_PATIENT.match(part)
-            if not m:
-                continue
-            value = parse_name(m.group(1), seg.ocr)
-            if value is None:
-                continue
-            offset = seg.text.find(part) + m.start(1)
-            ev = seg.evidence(offset + value.start, offset + value.end)
-            if ev:
-                return make_field(value, ev, "pattern")
+    """"RE: Jane Doe", "Patient: DOE, JANE", "Re | Determination notice for DOE, JANE" and a
+    "RE:" line wrapped onto the next row ("... adverse determination" / "for JAMES BROWN")."""
+    view = r.view
+    for seg in view.segments:
+        if not any(_RE_LABEL.match(piece) for piece in seg.text.split("|")) or in_transmit_header(view, seg):
+            continue
+        near = view.rows[seg.row][seg.index:]
+        for row in view.rows[seg.row + 1:seg.row + 3]:
+            if row and row[0].page == seg.page and not label_hits(row[0]):
+                near = near + row[:1]
+        for part_seg in near:
+            for piece in re.finditer(r"[^|]+", part_seg.text):
+                for m in _NAME_AFTER.finditer(piece.group(0)):
+                    value = parse_name(piece.group(0)[m.end():], part_seg.ocr)
+                    if value is None:
+                        continue
+                    offset = piece.start() + m.end()
+                    ev = part_seg.evidence(offset + value.start, offset + value.end)
+                    if ev:
+                        return make_field(value, ev, "pattern")
     return None
 
 

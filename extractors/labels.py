@@ -226,6 +226,10 @@ def find_labeled(view: DocView) -> list[Labeled]:
                 if value and not _only_label(value):
                     out.append(Labeled(hit.label.key, role, seg, hit.start, hit.end, seg, value_start,
                                        value_start + len(value), "inline", weak))
+                    wrapped = _wrapped_value(view, seg, value_start) if i + 1 == len(hits) else None
+                    if wrapped is not None:  # "Completed on 02-" / "Nov-2026.": the value goes on below
+                        out.append(Labeled(hit.label.key, role, seg, hit.start, hit.end, wrapped, 0,
+                                           len(wrapped.text), "below", weak))
                     continue
                 if i + 1 < len(hits):
                     continue  # a label directly followed by another label: empty field
@@ -258,6 +262,19 @@ def find_labeled(view: DocView) -> list[Labeled]:
                                            len(below.text[:stop].rstrip()), "below", weak))
     out.extend(_from_key_values(view))
     return out
+
+
+def _wrapped_value(view: DocView, seg: Segment, value_start: int) -> Segment | None:
+    """The end of a line's value joined with the start of the next line, when the value is short
+    and runs to the end of a line that has nothing to its right (prose wrapped mid-value)."""
+    value = seg.text[value_start:].strip()
+    if view.right_of(seg) is not None or len(value) > 12 or seg.row + 1 >= len(view.rows):
+        return None
+    nxt = view.rows[seg.row + 1][0]
+    if nxt.page != seg.page or label_hits(nxt) and label_hits(nxt)[0].start == 0:
+        return None
+    tokens = seg.tokens_in(value_start, len(seg.text)) + nxt.tokens[:3]
+    return _pseudo_segment(tokens, seg) if tokens else None
 
 
 def _only_label(text: str) -> bool:

@@ -50,7 +50,7 @@ class OcrOptions(Model):
         "0.88 -> 0.93, 204x196 0.95 -> 0.97); 0: OCR at the page's own dpi",
     )
     bilevel_smooth_px: float = PydField(
-        2.0, ge=0, le=5,
+        1.5, ge=0, le=5,
         description="Gaussian sigma (pixels at bilevel_ocr_dpi) that smooths the enlarged bilevel edges "
         "(measured on 204x98 faxes: 0.8 -> 0.86, 1.6 -> 0.92, 2.0 -> 0.94, 2.5 -> 0.90)",
     )

@@ -17,6 +17,7 @@ orientation applied; PDF page rotation applied by the renderer). The page size i
 
 from __future__ import annotations
 
+import os
 import numpy as np
 
 from pipeline.geometry import POINTS_PER_INCH
@@ -111,7 +112,7 @@ def _render_raster(path: str, index: int, dpi: float | None) -> tuple[np.ndarray
     height = max(1, round(gray.height * target / y_dpi))
     if (width, height) != gray.size:
         resample = Image.Resampling.BILINEAR if target >= native else Image.Resampling.LANCZOS
-        if bilevel and target >= native:  # a fax stays black-and-white: clean-up and OCR smooth it later
+        if bilevel and target >= native and not os.environ.get("NO_NEAREST"):  # a fax stays black-and-white: clean-up and OCR smooth it later
             resample = Image.Resampling.NEAREST
         gray = gray.resize((width, height), resample)
     return np.asarray(gray, dtype=np.uint8).copy(), target

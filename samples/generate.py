@@ -148,6 +148,11 @@ def compose(plan: Plan, case: D.Case, rng: random.Random) -> list[D.DocContent]:
     def note(when: date, patient=p1, **kw) -> D.DocContent:
         return D.clinical_note(case, rng, patient=patient, when=when, n_pages=_note_pages(rng), **kw)
 
+    def before_service(lo: int, hi: int) -> int:
+        """Days back from the service date: lo..hi, but never a date after the packet was received
+        (a note or lab in a packet is written before the packet is sent)."""
+        return max(rng.randint(lo, hi), (S - R).days)
+
     if wf == "prior_auth_imaging":
         if defect != "missing_request":
             signed = defect != "unsigned_request"
@@ -160,7 +165,7 @@ def compose(plan: Plan, case: D.Case, rng: random.Random) -> list[D.DocContent]:
                                              when=R - timedelta(days=rng.randint(1, 6)), member=member))
         if defect != "missing_clinical_note":
             old = defect == "clinical_note_too_old"
-            age = rng.randint(80, 200) if old else rng.randint(2, 40)
+            age = before_service(80, 200) if old else before_service(2, 40)
             who = p2 if other else p1
             docs.append(note(S - timedelta(days=age), patient=who))
             if rng.random() < 0.25:  # an earlier note back to back
@@ -177,12 +182,12 @@ def compose(plan: Plan, case: D.Case, rng: random.Random) -> list[D.DocContent]:
         if defect != "missing_medical_necessity_letter":
             docs.append(D.medical_necessity_letter(case, rng, patient=p1, when=R - timedelta(days=rng.randint(0, 5)),
                                                    appeal=False, member=member))
-        age = rng.randint(120, 300) if defect == "clinical_note_too_old" else rng.randint(5, 60)
+        age = before_service(120, 300) if defect == "clinical_note_too_old" else before_service(5, 60)
         docs.append(note(S - timedelta(days=age)))
         if rng.random() < 0.2:  # an earlier note back to back
             docs.append(note(S - timedelta(days=age + rng.randint(40, 120))))
         if defect != "missing_lab_result":
-            lage = rng.randint(45, 120) if defect == "lab_result_too_old" else rng.randint(3, 20)
+            lage = before_service(45, 120) if defect == "lab_result_too_old" else before_service(3, 20)
             docs.append(D.lab_result(case, rng, patient=p2 if other else p1, when=S - timedelta(days=lage)))
         if defect not in ("missing_insurance_card", "missing_member_id"):
             docs.append(D.insurance_card(case, rng, patient=p1))

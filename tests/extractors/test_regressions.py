@@ -115,3 +115,39 @@ def test_service_date_in_prose_and_after_a_wrapped_label():
     ])
     fields = _values(extract_document(_doc("prior_auth_request"), [wrapped]))
     assert fields["service_date"] == "2026-12-17" and fields["document_date"] == "2026-11-20"
+
+
+def test_fax_cover_ignores_the_transmit_header_and_reads_re_lines():
+    from pipeline.model import Page, Word
+
+    def row(y, cells, h=8.0):
+        out = []
+        for x, text in cells:
+            for w in text.split():
+                out.append(Word(text=w, bbox=(x, y, x + len(w) * h * 0.6, y + h), confidence=0.9))
+                x += len(w) * h * 0.6 + 3
+        return out
+
+    words = (row(4, [(9, "11/25/2026 12:06 DAWSON ONCOLOGY 447 831 6823 PAGE 01/06")], 6)
+             + row(60, [(50, "FAX TRANSMITTAL")])
+             + row(80, [(50, "TO FAX: (922) 308-6955 | SENDER FAX: 447 831 6824")])
+             + row(100, [(50, "PHONE: 1-732-448-1854 | DATE: 11-27-2026 | RE: Appeal of adverse determination")])
+             + row(112, [(50, "for JAMES BROWN")])
+             + row(130, [(50, "Number of pages: 4")]))
+    page = Page(page=1, width=612, height=792, method="ocr", words=words)
+    fields = _values(extract_document(_doc("fax_cover_sheet"), [page]))
+    assert fields["page_count"] == 4
+    assert fields["fax_from"] == "4478316824" and fields["fax_to"] == "9223086955"
+    assert fields["patient_name"] == "James Brown" and fields["document_date"] == "2026-11-27"
+    header_only = Page(page=1, width=612, height=792, method="ocr", words=row(4, [(9, "11/25/2026 12:06 PAGE 01/06")], 6)
+                       + row(60, [(50, "FAX")]) + row(80, [(50, "Regarding: Jane Doe")]) + row(100, [(50, "Date: Nov 3, 2026")]))
+    fields = _values(extract_document(_doc("fax_cover_sheet"), [header_only]))
+    assert "page_count" not in fields and fields["patient_name"] == "Jane Doe" and fields["document_date"] == "2026-11-03"
+
+
+def test_a_date_wrapped_onto_the_next_line_in_prose():
+    page = page_from_rows([
+        [(50, "This concerns the patient MICHELLE RICHMOND. Completed on 02-")],
+        [(50, "Nov-2026. AUTHORIZATION: I authorize the practice to disclose my information.")],
+    ])
+    assert extract_document(_doc("consent_form"), [page])["document_date"].value == "2026-11-02"

@@ -230,3 +230,14 @@ def test_a_modest_plan_covers_every_checklist_and_document_type(seed):
         cf = ContentFactory(plan.seed)
         types |= {d.type for d in compose(plan, _case(plan, cf), cf.rng)}
     assert types | {"fax_cover_sheet"} == set(DOC_TYPES)  # covers are added when the packet is built
+
+
+def test_no_document_is_dated_after_the_packet_was_received(generated):
+    """Notes and labs are written before a packet is sent: every printed document date is on or
+    before received_at (in the generated set and the committed one)."""
+    committed = Path(__file__).resolve().parents[2] / "samples"
+    for t in _truths(generated) + _truths(committed):
+        received = t["received_at"][:10]
+        for d in t["documents"]:
+            dated = d["fields"].get("document_date")
+            assert dated is None or dated <= received, (t["packet_id"], d["type"], dated, received)
