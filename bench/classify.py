@@ -71,12 +71,26 @@ def measure(pages: int = 256, device: str = "auto", batch_size: int = 32) -> dic
     }
 
 
-def main(argv: list[str] | None = None) -> None:
+TITLE = "Page classifier: pages/s, model only (text given)"
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=256)
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     parser.add_argument("--batch-size", type=int, default=32)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def run(args: list[str]) -> str:
+    """The ``make bench`` section: one table row per measured quantity."""
+    known, _ = _parser().parse_known_args(args)
+    result = measure(known.pages, known.device, known.batch_size)
+    return "\n".join(f"{key:<16} {value}" for key, value in result.items())
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
     print(json.dumps(measure(args.pages, args.device, args.batch_size)))
 
 

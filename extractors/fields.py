@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from extractors import normalize, validate
 from extractors.labels import Labeled, find_labeled
-from extractors.view import DocView, Evidence, Segment
+from extractors.view import DocView, Evidence, Segment, in_transmit_header
 from pipeline.model import Field, Page
 
 PLACEMENT_WEIGHT = {"inline": 0.97, "right": 0.95, "below": 0.9, "layout": 0.9, "pattern": 0.8, "fallback": 0.6}
@@ -121,7 +121,8 @@ def id_parser(need_digit: bool = True, min_len: int = 3) -> Parser:
 
     def parse(text: str, ocr: bool = False) -> Value | None:
         tokens = list(re.finditer(r"\S+", text))
-        while tokens and tokens[0].group(0) in ("on", "file", "is", "was", "of", "the", "number", "no.", "#", ":"):
+        while tokens and tokens[0].group(0).lower().strip(".:#") in ("on", "file", "is", "was", "of", "the", "number",
+                                                                      "no", "num", ""):
             tokens.pop(0)
         picked = []
         for m in tokens:
@@ -236,7 +237,9 @@ class Reader:
 
     def __init__(self, view: DocView):
         self.view = view
-        self.labeled = find_labeled(view)
+        # a fax machine's transmit header ("... MEDICAL GROUP 927 555 2069 PAGE 01/06") is not content
+        self.labeled = [i for i in find_labeled(view) if not in_transmit_header(view, i.label_seg)
+                        or i.key in ("fax", "fax_from", "fax_to", "role_sender", "role_recipient")]
 
     def labelled(self, name: str, parser: Parser | None = None, keys: tuple[str, ...] | None = None) -> Field | None:
         """The first parseable labelled value for ``name`` (specific labels before generic ones)."""

@@ -286,7 +286,10 @@ def _from_key_values(view: DocView) -> list[Labeled]:
     out: list[Labeled] = []
     for page in view.pages:
         for kv in page.key_values:
-            key_seg = Segment(page.page, [Token(kv.key.text, kv.key.bbox, kv.confidence)], -1, 0, page.method == "ocr")
+            key_text = kv.key.text.lstrip("|[]!:;. ")  # "| GROUP NO.": a table rule read as a character
+            if not key_text:
+                continue
+            key_seg = Segment(page.page, [Token(key_text, kv.key.bbox, kv.confidence)], -1, 0, page.method == "ocr")
             hits = label_hits(key_seg)
             if not hits or hits[0].start > 0:
                 continue

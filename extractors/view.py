@@ -9,6 +9,7 @@ falls back to its lines, each treated as one word.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from statistics import median
@@ -214,3 +215,17 @@ class DocView:
                     if tokens:
                         return tokens
         return []
+
+
+HEADER_BAND = 0.05  # the top 5% of a page: where a fax machine prints its transmit header
+_TRANSMIT = re.compile(r"\bP(?:AGE|G)?\.?\s*\d{1,3}\s*[/of]+\s*\d{1,3}\b|\d{1,2}:\d{2}|\bFROM\b|\bT-\d+|\+?1?\d{10}", re.I)
+
+
+def in_transmit_header(view: DocView, seg: Segment) -> bool:
+    """A line at the very top of a fax page printed by the sending machine ("11/25/2026 12:06
+    DAWSON ONCOLOGY 447 831 6823 PAGE 01/06"): transmission metadata, not the cover's content."""
+    page = view.page(seg.page)
+    if page is None or seg.bbox[3] > HEADER_BAND * page.height + 6:
+        return False
+    row = view.rows[seg.row] if 0 <= seg.row < len(view.rows) else [seg]
+    return bool(_TRANSMIT.search(" ".join(s.text for s in row)))
