@@ -9,7 +9,7 @@ from extractors.common import put
 from extractors.fields import Reader, date_parser, make_field, parse_name
 from extractors.labels import Labeled, label_hits
 from extractors.registry import register
-from extractors.view import DocView, Segment, in_transmit_header
+from extractors.view import DocView, in_transmit_header
 from pipeline.model import Field
 
 

@@ -7,8 +7,10 @@ Two entry points, one implementation:
   evidence crops and previews.
 - ``render_image(source, dpi=None) -> (np.ndarray, float)``: with ``dpi=None`` a raster page
   (TIFF frame, PNG/JPEG) keeps its own resolution (only non-square fax pixels are resampled:
-  204x98 dpi -> 204x204) and a PDF page is rendered at ``PDF_DPI``; returns the image and its
-  dpi. The reader uses this so that OCR sees the original pixels.
+  204x98 dpi -> 204x204, nearest-neighbour for black-and-white frames so that they stay bilevel
+  and ``pipeline.ocr`` still recognises, despeckles and smooths them) and a PDF page is rendered
+  at ``PDF_DPI``; returns the image and its dpi. The reader uses this so that OCR sees the
+  original pixels.
 
 Every image is gray uint8 (0 black .. 255 white), upright as its file says (EXIF / TIFF
 orientation applied; PDF page rotation applied by the renderer). The page size in points is
@@ -17,7 +19,6 @@ orientation applied; PDF page rotation applied by the renderer). The page size i
 
 from __future__ import annotations
 
-import os
 import numpy as np
 
 from pipeline.geometry import POINTS_PER_INCH
@@ -112,7 +113,7 @@ def _render_raster(path: str, index: int, dpi: float | None) -> tuple[np.ndarray
     height = max(1, round(gray.height * target / y_dpi))
     if (width, height) != gray.size:
         resample = Image.Resampling.BILINEAR if target >= native else Image.Resampling.LANCZOS
-        if bilevel and target >= native and not os.environ.get("NO_NEAREST"):  # a fax stays black-and-white: clean-up and OCR smooth it later
+        if bilevel and target >= native:  # a fax stays black-and-white: clean-up and OCR smooth it later
             resample = Image.Resampling.NEAREST
         gray = gray.resize((width, height), resample)
     return np.asarray(gray, dtype=np.uint8).copy(), target

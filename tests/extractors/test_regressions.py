@@ -151,3 +151,18 @@ def test_a_date_wrapped_onto_the_next_line_in_prose():
         [(50, "Nov-2026. AUTHORIZATION: I authorize the practice to disclose my information.")],
     ])
     assert extract_document(_doc("consent_form"), [page])["document_date"].value == "2026-11-02"
+
+
+def test_group_label_split_from_no_and_a_transmit_header_are_not_values():
+    from pipeline.model import KeyValue, Page, TextSpan, Word
+
+    header = [Word(text=w, bbox=(9 + i * 40, 4, 45 + i * 40, 10), confidence=0.9)
+              for i, w in enumerate("11/03/2026 12:36 DAVIDFORT MEDICAL GROUP 927 666 2069 PAGE 06/06".split())]
+    body = page_from_rows([
+        [(50, "POLICY NUMBER: 1KX3-YA6-TE16 |"), (250, "GROUP"), (290, "NO.:"), (330, "406440-003")],
+    ], method="ocr")
+    key = TextSpan(text="| GROUP NO.", bbox=(245, 60, 320, 70))
+    value = TextSpan(text="406440-003", bbox=(330, 60, 390, 70))
+    page = Page(page=1, width=612, height=792, method="ocr", words=header + body.words,
+                key_values=[KeyValue(key=key, value=value, confidence=0.9)])
+    assert extract_document(_doc("prior_auth_request"), [page])["group_number"].value == "406440-003"
