@@ -16,24 +16,9 @@ def _identity(r: Reader, out: dict[str, Field]) -> None:
     put(out, "member_id", r.labelled("member_id"))
 
 
-@register("prior_auth_request.v1", types=["prior_auth_request"])
-def prior_auth_request(view: DocView) -> dict[str, Field]:
-    r = Reader(view)
-    out: dict[str, Field] = {}
-    _identity(r, out)
-    put(out, "group_number", r.labelled("group_number"))
-    put(out, "payer_name", r.labelled("payer_name"))
-    put(out, "ordering_provider_name", common.ordering_provider(r, signature_fallback=False))
-    put(out, "ordering_provider_npi", common.ordering_npi(r))
-    common.codes(r, out)
-    put(out, "service_date", r.labelled("service_date"))
-    put(out, "document_date", r.labelled("document_date"))
-    put(out, "signature_present", read_signature(view))
-    return out
-
-
-@register("referral_order.v1", types=["referral_order"])
-def referral_order(view: DocView) -> dict[str, Field]:
+@register("order_form.v1", types=["prior_auth_request", "referral_order"])
+def order_form(view: DocView) -> dict[str, Field]:
+    """A prior-authorization request or a referral / order: both print the same fields."""
     r = Reader(view)
     out: dict[str, Field] = {}
     _identity(r, out)
