@@ -146,7 +146,8 @@ def _describe_other(head: bytes) -> str:
         return "an unknown binary format"
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """Hex sha256 of a file, read in 1 MiB blocks."""
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -300,7 +301,7 @@ def _file_sources(path: Path, display: str, options: LoadOptions, depth: int = 0
     modified = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
     if media == MEDIA_EML:
         return _eml_sources(path, display, options, depth)
-    source = SourceFile(name=display, path=str(path), sha256=_sha256(path), size=size, media_type=media,
+    source = SourceFile(name=display, path=str(path), sha256=file_sha256(path), size=size, media_type=media,
                         modified_at=modified)
     if media == MEDIA_PDF:
         return [(source, "pdf", _pdf_page_count(path, display, options))]

@@ -33,6 +33,7 @@ from urllib.parse import urlparse
 from pydantic import Field as PydField, SecretStr
 
 from pipeline.errors import IntakeError
+from pipeline.load import file_sha256
 from pipeline.model import Model
 
 log = logging.getLogger("intakeiq.storage")
@@ -168,14 +169,6 @@ class Fetched(Model):
 
 def _digest(lines: list[str]) -> str:
     return hashlib.sha256("".join(f"{line}\n" for line in lines).encode()).hexdigest()
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 MANIFEST_NAME = "manifest.json"
