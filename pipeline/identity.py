@@ -1,78 +1,108 @@
-"""Same-patient check: documents whose patient_name or patient_dob disagree with the packet.
+"""Same patient: which documents name a patient other than the packet's, and the problems that says.
 
-For each of the two fields, the packet's value is the one most documents agree on (ties go to
-the value seen first). A document that prints a different value is a problem, with its pages.
-Names compare on given + family name, order-insensitive, with a little tolerance for OCR
-noise; middle names/initials are ignored. Dates that failed validation are not compared.
+Documents are grouped by compatible identity (patient_name and patient_dob do not disagree);
+the heaviest group is the packet's patient. The documents a case is about (request, order, card,
+registration, payer letter) weigh double, so two stray notes of another patient do not outvote
+the request and the card; ties go to the group of the earliest document. Names compare on given +
+family name, order-insensitive, with a little tolerance for OCR noise; middle names and initials
+are ignored. Dates of birth that failed validation are not compared.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from pipeline.model import Document, Problem
 
 NAME_SIMILARITY = 0.85
 REQUIREMENT = "same patient"
+CASE_DOCUMENTS = ("prior_auth_request", "referral_order", "insurance_card", "patient_registration",
+                  "payer_determination", "remittance_eob")
 
 
-def _name_key(value: object) -> str | None:
+@dataclass
+class Identity:
+    name: str | None = None
+    dob: str | None = None
+    doc_ids: list[str] = field(default_factory=list)
+
+
+def name_key(value: object) -> str | None:
+    """Given + family name in lower case ("Jane A Doe" -> "jane doe"), or None."""
     if not isinstance(value, str):
         return None
-    tokens = [t for t in re.findall(r"[a-z]+", value.lower())]
-    long_tokens = [t for t in tokens if len(t) > 1] or tokens
-    if not long_tokens:
+    tokens = re.findall(r"[a-z]+", value.lower())
+    tokens = [t for t in tokens if len(t) > 1] or tokens
+    if not tokens:
         return None
-    return f"{long_tokens[0]} {long_tokens[-1]}" if len(long_tokens) > 1 else long_tokens[0]
+    return f"{tokens[0]} {tokens[-1]}" if len(tokens) > 1 else tokens[0]
 
 
-def _same_name(a: str, b: str) -> bool:
+def same_name(a: str, b: str) -> bool:
     return a == b or sorted(a.split()) == sorted(b.split()) or SequenceMatcher(None, a, b).ratio() >= NAME_SIMILARITY
 
 
-def _values(documents: list[Document], name: str) -> list[tuple[Document, str]]:
-    out = []
+def doc_identity(doc: Document) -> tuple[str | None, str | None]:
+    name = doc.fields.get("patient_name")
+    dob = doc.fields.get("patient_dob")
+    name_value = name_key(name.value) if name is not None else None
+    dob_value = str(dob.value) if dob is not None and dob.valid and dob.value else None
+    return name_value, dob_value
+
+
+def _compatible(group: Identity, name: str | None, dob: str | None) -> bool:
+    if name and group.name and not same_name(name, group.name):
+        return False
+    return not (dob and group.dob and dob != group.dob)
+
+
+def patient_groups(documents: list[Document]) -> list[Identity]:
+    groups: list[Identity] = []
     for doc in documents:
-        f = doc.fields.get(name)
-        if f is None or f.value in (None, "") or (name == "patient_dob" and not f.valid):
+        name, dob = doc_identity(doc)
+        if name is None and dob is None:
             continue
-        key = _name_key(f.value) if name == "patient_name" else str(f.value)
-        if key:
-            out.append((doc, key))
-    return out
-
-
-def _majority(values: list[str], same) -> str | None:
-    clusters: list[list[str]] = []
-    for v in values:
-        for c in clusters:
-            if same(c[0], v):
-                c.append(v)
+        for group in groups:
+            if _compatible(group, name, dob):
+                group.name = group.name or name
+                group.dob = group.dob or dob
+                group.doc_ids.append(doc.doc_id)
                 break
         else:
-            clusters.append([v])
-    if not clusters:
-        return None
-    return max(clusters, key=len)[0]  # max keeps the first cluster on ties
+            groups.append(Identity(name=name, dob=dob, doc_ids=[doc.doc_id]))
+    return groups
+
+
+def _main_group(documents: list[Document], groups: list[Identity]) -> Identity:
+    weight = {d.doc_id: 2 if d.type in CASE_DOCUMENTS else 1 for d in documents}
+    return max(groups, key=lambda g: sum(weight[i] for i in g.doc_ids))  # max keeps the earliest on ties
+
+
+def other_patient_docs(documents: list[Document]) -> set[str]:
+    """Ids of documents that name a patient other than the packet's main patient."""
+    groups = patient_groups(documents)
+    if len(groups) < 2:
+        return set()
+    main = _main_group(documents, groups)
+    return {doc_id for g in groups if g is not main for doc_id in g.doc_ids}
 
 
 def identity_problems(documents: list[Document]) -> list[Problem]:
     """One problem per document whose patient name or date of birth disagrees with the packet's."""
-    flagged: dict[str, list[str]] = {}
-    for field, same in (("patient_name", _same_name), ("patient_dob", str.__eq__)):
-        values = _values(documents, field)
-        main = _majority([v for _, v in values], same)
-        if main is None:
-            continue
-        for doc, v in values:
-            if not same(main, v):
-                flagged.setdefault(doc.doc_id, []).append(field)
+    groups = patient_groups(documents)
+    if len(groups) < 2:
+        return []
+    main = _main_group(documents, groups)
     problems = []
     for doc in documents:
-        if doc.doc_id not in flagged:
+        if any(doc.doc_id in g.doc_ids for g in groups if g is main) or not any(doc.doc_id in g.doc_ids for g in groups):
             continue
-        fields = flagged[doc.doc_id]
+        name, dob = doc_identity(doc)
+        fields = [f for f, mine, theirs in (("patient_name", name, main.name), ("patient_dob", dob, main.dob))
+                  if mine and theirs and not (same_name(mine, theirs) if f == "patient_name" else mine == theirs)]
+        fields = fields or ["patient_name"]
         what = " and ".join("patient name" if f == "patient_name" else "date of birth" for f in fields)
         problems.append(Problem(
             requirement=REQUIREMENT,

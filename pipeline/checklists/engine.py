@@ -12,7 +12,7 @@ from datetime import date
 
 from pipeline.checklists.labels import doc_label
 from pipeline.checklists.loader import ChecklistRegistry
-from pipeline.checklists.patients import other_patient_docs
+from pipeline.identity import other_patient_docs
 from pipeline.checklists.rules import Checklist, Condition, DocumentRequirement, DocumentSpec, FieldRequirement
 from pipeline.model import ChecklistResult, Document, Field, MissingDocument, Packet, Problem
 
@@ -46,7 +46,7 @@ def check_packet(registry: ChecklistRegistry, packet: Packet, documents: list[Do
     for field_req in checklist.fields:
         problems.extend(check_field(field_req, main_docs))
     if checklist.same_patient:
-        problems.extend(_identity(identity_problems) or own_identity_problems(documents, others))
+        problems.extend(_identity(identity_problems))
     status = "complete" if not missing and not problems else "incomplete"
     return ChecklistResult(id=checklist.id, version=checklist.version, status=status,
                            missing_documents=[m.type for m in missing], missing_details=missing,
@@ -245,15 +245,6 @@ def check_field(requirement: FieldRequirement, documents: list[Document]) -> lis
 def _identity(problems: list[Problem]) -> list[Problem]:
     """Identity problems from ``pipeline.identity``, filed under this checklist's same-patient rule."""
     return [p.model_copy(update={"requirement": "same patient"}) for p in problems]
-
-
-def own_identity_problems(documents: list[Document], others: set[str]) -> list[Problem]:
-    return [
-        Problem(requirement="same patient",
-                reason=f"{doc_label(d.type)} ({_pages_text(d.pages)}) names another patient{_identity_text(d)}",
-                pages=d.pages, doc_id=d.doc_id, field="patient_name")
-        for d in documents if d.doc_id in others
-    ]
 
 
 # --------------------------------------------------------------------------- small helpers

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from pipeline.identity import identity_problems
 from pipeline.checklists import check_packet, load_checklists
 from pipeline.model import Problem
 from tests.checklists.builders import OTHER_PATIENT, PATIENT, Docs, field, imaging_docs, packet
@@ -15,7 +16,8 @@ def registry():
 
 
 def check(registry, docs: Docs, pk=None, workflow=None, identity=None):
-    return check_packet(registry, pk or packet(), docs.docs, identity or [], workflow)
+    identity = identity_problems(docs.docs) if identity is None else identity
+    return check_packet(registry, pk or packet(), docs.docs, identity, workflow)
 
 
 # --------------------------------------------------------------------------- prior_auth_imaging

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from pipeline.identity import identity_problems
 from pipeline.checklists import check_packet, load_checklists
 from pipeline.model import Failure, PageSummary, Problem, Report, ReportSource
 from pipeline.triage import priority, review_flags
@@ -12,7 +13,8 @@ TODAY = date(2026, 3, 1)
 
 def report_for(docs: Docs, pk=None, identity=None, workflow=None) -> Report:
     pk = pk or packet()
-    result = check_packet(load_checklists([]), pk, docs.docs, identity or [], workflow)
+    identity = identity_problems(docs.docs) if identity is None else identity
+    result = check_packet(load_checklists([]), pk, docs.docs, identity, workflow)
     return Report(packet_id="PKT", status="processed", source=ReportSource(uri=pk.uri), page_count=4,
                   pages=[PageSummary(page=n, method="ocr", ocr_confidence=0.9) for n in range(1, 5)],
                   documents=docs.docs, checklist=result)
