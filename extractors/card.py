@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
-from extractors import common
+from extractors import common, normalize
 from extractors.common import put
-from extractors.fields import Reader, Value, id_parser, make_field, parse_payer
+from extractors.fields import Reader, Value, date_parser, id_parser, make_field, parse_name, parse_payer
 from extractors.registry import register
-from extractors.view import DocView, Segment
+from extractors.view import DocView, Segment, in_transmit_header
 from pipeline.model import Field
 
 _PAYER_WORDS = re.compile(r"\b(health|insurance|plan|care|mutual|benefits?|medicare|medicaid|blue|trust|alliance|partners|"
@@ -52,11 +53,27 @@ def _runs(row: list[Segment]) -> list[list[Segment]]:
     return runs
 
 
+def _brand_word(r: Reader) -> str | None:
+    """The first word of the largest text on the card: the payer's brand ("Evergreen MA")."""
+    best: tuple[float, str] | None = None
+    for row in r.view.rows:
+        text = " ".join(seg.text for seg in row)
+        words = re.findall(r"[A-Za-z][A-Za-z'&\-]{2,}", text)
+        if not words or re.search(r"\d", text) or _CAPTION.search(text) or in_transmit_header(r.view, row[0]):
+            continue
+        height = sum(_height(seg) for seg in row) / len(row)
+        if best is None or height > best[0]:
+            best = (height, words[0].lower())
+    return best[1] if best else None
+
+
 def _payer_by_size(r: Reader) -> Field | None:
     """The payer's brand: the largest payer-like text on the card (plan words, no digits), not a
     caption above a copied card ("Copy of insurance card", "CARD (FRONT/BACK)") nor a generic
-    subtitle ("HEALTH INSURANCE"); text that OCR garbled (non-ASCII letters) counts less."""
-    best: tuple[float, int, Field] | None = None
+    subtitle ("HEALTH INSURANCE"); text that OCR garbled (non-ASCII letters) counts less. A name
+    that starts with the brand's word printed largest ("Evergreen MA" over "Evergreen Medicare
+    Advantage" on the back) is preferred to a plan-type subtitle ("Medicare Advantage HMO")."""
+    found: list[tuple[float, int, Field]] = []
     for row in r.view.rows:
         for run in _runs(row):
             text = " ".join(seg.text for seg in run)
@@ -72,11 +89,148 @@ def _payer_by_size(r: Reader) -> Field | None:
                 continue
             height = sum(_height(seg) for seg in run) / len(run)
             score = height * (0.5 if any(ord(c) > 127 for c in text) else 1.0)
-            words = len(text.split())
-            # clearly larger type wins; in about the same size, the longer name (the whole brand)
-            if best is None or score > best[0] * 1.15 or (score > best[0] * 0.87 and words > best[1]):
-                best = (score, words, make_field(value, ev, "pattern"))
-    return best[2] if best else None
+            found.append((score, len(text.split()), make_field(value, ev, "pattern")))
+    brand = _brand_word(r)
+    branded = [c for c in found if str(c[2].value).split()[0].lower() == brand]
+    best: tuple[float, int, Field] | None = None
+    for cand in branded or found:
+        # clearly larger type wins; in about the same size, the longer name (the whole brand)
+        if best is None or cand[0] > best[0] * 1.15 or (cand[0] > best[0] * 0.87 and cand[1] > best[1]):
+            best = cand
+    if best is None:
+        return None
+    chosen = str(best[2].value).lower()
+    for cand in found:  # "Granite State Health Partnersgver HMo": OCR glued specks onto the name printed cleanly elsewhere
+        other = str(cand[2].value).lower()
+        if other != chosen and chosen.startswith(other) and chosen[len(other)].isalpha():
+            return cand[2]
+    return best[2]
+
+
+# A value standing alone on its line, the way cards print them under a tiny label OCR often loses.
+_ID_ALONE = re.compile(r"^[A-Z0-9]\S{4,19}$")
+_ID_CHARS = re.compile(r"[A-Z0-9\-]")
+_JUNK = re.compile(r"^(?:[^A-Za-z0-9]+|[A-Za-z]|[a-z]{2})$")  # specks OCR reads next to a value: "-", ")", "a"
+_NOT_ID_ROW = re.compile(r"rx|\bbin\b|\bpcn\b|\$|phone|call|\bfax\b|\btel\b|\bbox\b|copay", re.I)
+_PHONE_LIKE = re.compile(r"^(?:1-)?\d{3}-\d{3}-\d{4}$")  # a bare run of 10-11 digits is an id, not a phone
+
+
+def _alone(seg: Segment) -> str:
+    """The segment's text without OCR specks at its ends."""
+    words = seg.text.split()
+    while words and _JUNK.match(words[-1]) and len(words) > 1:
+        words.pop()
+    while words and _JUNK.match(words[0]) and len(words) > 1:
+        words.pop(0)
+    return " ".join(words)
+
+
+def _id_alone(seg: Segment, row: list[Segment]) -> str | None:
+    text = _alone(seg).strip(".,:;")
+    words = text.split()
+    if 1 < len(words) <= 3 and all(w.isalpha() and len(w) <= 8 for w in words[:-1]):
+        text = words[-1].strip(".,:;")  # "Member if 15341763939": a label OCR garbled, then the id
+    if not _ID_ALONE.match(text) or sum(c.isdigit() for c in text) < 3 or text.upper().startswith("RX"):
+        return None
+    if len(text) - len(_ID_CHARS.findall(text)) > 2:
+        return None  # up to two characters OCR garbled ("6F75-\u00a5S2-ZX12") still mark the id's place
+    left = row[: row.index(seg)][-1:] if seg in row else []
+    if _PHONE_LIKE.match(text) or normalize.find_dates(text) or any(_NOT_ID_ROW.search(s.text) for s in [seg, *left]):
+        return None  # "RxGRP  RX3157" / "RxBIN 610936": the pharmacy routing numbers, never member id or group
+    return text
+
+
+def _stacked_values(r: Reader) -> list[tuple[Segment, str]]:
+    """Ids standing alone on their lines, in reading order ("47552022523" under the member's name)."""
+    out = []
+    for row in r.view.rows:
+        for seg in row:
+            text = None if in_transmit_header(r.view, seg) else _id_alone(seg, row)
+            if text is not None:
+                out.append((seg, text))
+    return out
+
+
+def _field_from(seg: Segment, text: str, parser) -> Field | None:
+    start = seg.text.find(text)
+    value = parser(text, seg.ocr)
+    ev = seg.evidence(start + value.start, start + value.end) if value is not None and start >= 0 else None
+    return make_field(value, ev, "fallback") if ev is not None else None
+
+
+def _stacked_ids(r: Reader, out: dict[str, Field]) -> None:
+    """Member id and group when their labels are unreadable: the card prints the member's id as
+    the first id standing alone on its line (under the name) and the group as the next one below
+    it; RxBIN / RxPCN / RxGrp rows, phones, dates and amounts are never either."""
+    stacked = _stacked_values(r)
+    member = out.get("member_id")
+    anchor = (member.page, member.bbox) if member is not None else None
+    if member is None and stacked:
+        first = next(((seg, text) for seg, text in stacked
+                      if "group_number" not in out or str(out["group_number"].value) != text.replace(" ", "")), None)
+        if first is not None:
+            # an id OCR garbled past reading gives no member id, but still marks where the group follows
+            put(out, "member_id", _field_from(first[0], first[1], id_parser(True, 5)))
+            anchor = (first[0].page, first[0].bbox)
+    if anchor is not None and "group_number" not in out:
+        page, box = anchor
+        for seg, text in stacked:
+            if seg.page == page and seg.bbox[1] > box[1] + 1 and seg.bbox[1] - box[3] < 4 * (box[3] - box[1]) + 30:
+                group = _field_from(seg, text, id_parser(False, 3))
+                if group is not None:
+                    put(out, "group_number", group)
+                    break
+
+
+def _name_above(r: Reader, member: Field | None) -> Field | None:
+    """The member's name printed right above the id, its label too small to read (OCR may split
+    the name at a wide letter gap: "HAROLD | PENNINGTON")."""
+    if member is None:
+        return None
+    reach = 4 * (member.bbox[3] - member.bbox[1]) + 12
+    candidates = []
+    for row in r.view.rows:
+        for run in _runs(row):
+            first = run[0]
+            if first.page != member.page or abs(first.bbox[0] - member.bbox[0]) > 40:
+                continue
+            bottom = max(seg.bbox[3] for seg in run)
+            if bottom <= member.bbox[1] + 2 and member.bbox[1] - bottom < reach:
+                candidates.append(run)
+    for run in sorted(candidates, key=lambda run: -run[0].bbox[1]):
+        text = " ".join(_alone(seg) for seg in run)
+        if re.search(r"\d", text) or _PAYER_WORDS.search(text) or _CAPTION.search(text):
+            continue
+        value = parse_name(text, run[0].ocr)
+        if value is None or value.end - value.start < len(text) - 1:
+            continue
+        ev = run[0].evidence(0, len(run[0].text))
+        for seg in run[1:]:
+            ev = ev.join(seg.evidence(0, len(seg.text))) if ev else None
+        if ev is not None:
+            return make_field(value, ev, "fallback")
+    return None
+
+
+def _date_alone(r: Reader) -> Field | None:
+    """A birth date standing alone on its line under an unreadable label: the only past date
+    printed that way (an effective date is recent, so a date within two years is never taken)."""
+    parse = date_parser("dob")
+    found = []
+    for row in r.view.rows:
+        for seg in row:
+            text = _alone(seg)
+            dates = normalize.find_dates(text)
+            if len(dates) != 1 or len(text) - len(dates[0].text) > 2:
+                continue
+            value = parse(text, seg.ocr)
+            if value is None or not value.valid or str(value.value) > f"{date.today().year - 2}":
+                continue
+            start = seg.text.find(text)
+            ev = seg.evidence(start + value.start, start + value.end)
+            if ev is not None:
+                found.append(make_field(value, ev, "fallback"))
+    return found[0] if len({f.value for f in found}) == 1 else None
 
 
 @register("insurance_card.v1", types=["insurance_card"])
@@ -86,6 +240,7 @@ def insurance_card(view: DocView) -> dict[str, Field]:
     put(out, "member_id", r.labelled("member_id") or r.search(_ID_LABEL, id_parser(True, 4), group=1))
     put(out, "group_number", r.labelled("group_number"))
     put(out, "payer_name", r.labelled("payer_name", parser=_labelled_payer) or _payer_by_size(r))
-    put(out, "patient_name", common.patient_name(r))
-    put(out, "patient_dob", r.labelled("patient_dob"))
+    _stacked_ids(r, out)
+    put(out, "patient_name", common.patient_name(r) or _name_above(r, out.get("member_id")))
+    put(out, "patient_dob", r.labelled("patient_dob") or _date_alone(r))
     return out

@@ -6,7 +6,7 @@ import re
 
 from extractors import normalize
 from extractors.fields import Reader, Value, date_parser, make_field, parse_name, parse_npi, read_codes
-from extractors.view import Evidence
+from extractors.view import Evidence, in_transmit_header
 from pipeline.model import Field
 
 # "Jane Doe is a 63-year-old", "patient Jane Doe (DOB ...)", "RE: Jane Doe"
@@ -60,7 +60,8 @@ def ordering_provider(r: Reader, signature_fallback: bool = True) -> Field | Non
     return found
 
 
-def ordering_npi(r: Reader) -> Field | None:
+def ordering_npi(r: Reader, author_orders: bool = False) -> Field | None:
+    """The orderer's NPI; ``author_orders``: the note's author ("Seen by") is the orderer."""
     found = r.labelled("ordering_provider_npi")
     if found is not None:
         return found
@@ -68,7 +69,8 @@ def ordering_npi(r: Reader) -> Field | None:
     npis = [item for item in r.labeled if item.key == "npi"]
     if not npis:
         return r.search(_NPI_ANY, parse_npi, group=1) or npi_near_provider(r)
-    claimed = [parse_npi(i.value_text, i.value_seg.ocr) for i in npis if i.role == "other"]
+    others = ("other",) if author_orders else ("other", "author")
+    claimed = [parse_npi(i.value_text, i.value_seg.ocr) for i in npis if i.role in others]
     return npi_near_provider(r, exclude={str(v.value) for v in claimed if v is not None})
 
 
@@ -160,6 +162,8 @@ def _payer_value(text: str, ocr: bool) -> Value | None:
 def payer_from_letterhead(r: Reader, max_rows: int = 8) -> Field | None:
     """A payer letter or EOB names the payer in its letterhead, near the top."""
     for row in r.view.rows[:max_rows]:
+        if row and in_transmit_header(r.view, row[0]):
+            continue  # "11/12/2026 15:00 LAKESHORE COMMUNITY HEALTH P 770 246 3025": the fax machine's header
         for i, seg in enumerate(row):
             if i + 1 < len(row):  # a name split by a wide gap: "Heartland   Benefit Trust"
                 nxt = row[i + 1]

@@ -126,7 +126,7 @@ def id_parser(need_digit: bool = True, min_len: int = 3) -> Parser:
             tokens.pop(0)
         picked = []
         for m in tokens:
-            tok = m.group(0).strip(".,;:()")
+            tok = m.group(0).strip(".,;:()\"'\u201c\u201d\u2018\u2019")  # a speck OCR read as a quote before the id
             if not tok or not _ID_TOKEN.match(tok):
                 break
             has_digit = any(c.isdigit() for c in tok)
@@ -180,7 +180,12 @@ def parse_determination(text: str, ocr: bool = False) -> Value | None:
 _PAYER_STOP = re.compile(r"\.\s|\.$|\s{2,}|\b(?:phone|fax|member|group|id|policy|address|tel)\b|[|;]", re.I)
 
 
+_PAYER_SENTENCE = re.compile(r"\s(?:The|This|That|Coverage|Patient|Please|Member|Policy)\b")  # prose goes on after the name
+
+
 def parse_payer(text: str, ocr: bool = False) -> Value | None:
+    sentence = _PAYER_SENTENCE.search(text)
+    text = text[: sentence.start()] if sentence else text
     stop = _PAYER_STOP.search(text)
     cut = (text[: stop.start()] if stop else text).strip(" ,:-")
     if not re.search(r"[A-Za-z]{2}", cut) or len(cut.split()) > 8 or sum(c.isdigit() for c in cut) >= 3:

@@ -27,7 +27,7 @@ _TABLE: list[tuple[str, str | None, bool, list[str]]] = [
     ("patient_dob", "patient", True, [
         r"date of birth", r"d\.?o\.?b\.?", r"birth ?date", r"patient dob", r"member dob", r"born"]),
     ("member_id", "patient", True, [
-        r"member (?:id|identification)(?: (?:number|no\.?|#))?", r"member (?:number|no\.?|#)", r"member id#?",
+        r"member (?:id|identification)(?: (?:number|no\.?|#))?", r"member (?:number|no\.?|#)", r"member id#?", r"member#",
         r"subscriber (?:id|number|no\.?|#)", r"insurance id(?: (?:number|no\.?|#))?", r"insured id(?: number)?",
         r"policy (?:number|no\.?|#|id)", r"identification (?:number|no\.?)", r"medicare (?:number|id|#)",
         r"medicaid (?:number|id|#)", r"id (?:number|no\.?|#)", r"mbr id", r"member identification", r"policy/member id",
@@ -35,7 +35,9 @@ _TABLE: list[tuple[str, str | None, bool, list[str]]] = [
     ("group_number", None, True, [r"group (?:number|no\.?|#|id)", r"grp(?: (?:number|no\.?|#))?", r"group"]),
     ("payer_name", None, False, [
         r"payer(?: name)?", r"insurance (?:company|plan|carrier|name|provider)", r"health plan(?: name)?",
-        r"plan name", r"insurer", r"(?:primary )?insurance", r"carrier", r"payor(?: name)?", r"insurance co\.?"]),
+        r"plan name", r"insurer", r"insurance", r"carrier", r"payor(?: name)?", r"insurance co\.?"]),
+    # Specific enough mid-sentence ("... 1993-04-02. Primary Insurance  Heartland Benefit Trust"), when capitalised.
+    ("payer_name", None, True, [r"primary insurance", r"insurance carrier", r"primary payer", r"insurance plan"]),
     ("ordering_provider_name", "ordering", False, [
         r"ordering (?:provider|physician|clinician|practitioner|doctor)(?: name)?", r"requesting (?:provider|physician|clinician|practitioner)(?: name)?",
         r"referring (?:provider|physician|clinician|practitioner|doctor)(?: name)?", r"prescrib(?:er|ing (?:provider|physician|practitioner))(?: name)?",
@@ -43,7 +45,7 @@ _TABLE: list[tuple[str, str | None, bool, list[str]]] = [
         r"(?:provider|physician|clinician) name", r"provider", r"physician", r"clinician", r"author", r"authored by",
         r"ordering md"]),
     # Who saw the patient: the author of a clinical note, but not of a discharge summary or a report.
-    ("note_author", "other", False, [r"seen by", r"attending provider", r"rendering provider", r"attending physician",
+    ("note_author", "author", False, [r"seen by", r"attending provider", r"rendering provider", r"attending physician",
                                      r"visit provider", r"encounter provider"]),
     ("ordering_provider_npi", "ordering", True, [
         r"(?:ordering|requesting|referring|prescriber|prescribing|provider|physician|treating) npi(?: (?:number|no\.?|#))?"]),
@@ -121,7 +123,7 @@ for _key, _role, _strong, _phrases in _TABLE:
         _group = f"L{len(_ALTERNATIVES)}"
         _LABELS[_group] = Label(_key, _role, _strong)
         # OCR reads "ID" as "1D" / "lD": accept those in labels.
-        _pattern = re.sub(r"(?<![a-z\\])id(?![a-z])", "[i1l|]d", _phrase)
+        _pattern = re.sub(r"(?<![a-z\\])id(?![a-z])", "[i1l|!]d", _phrase)
         _ALTERNATIVES.append((_group, _pattern.replace(" ", r"\s+")))
 _ALTERNATIVES.sort(key=lambda g: -len(g[1]))
 LABEL_RE = re.compile(
@@ -184,6 +186,10 @@ def label_hits(seg: Segment) -> list[_Hit]:
             continue  # "GRP64540" is a value, not a label glued to one
         if not colon and not at_start and label.strong and m.group(0).islower() and len(m.group(0)) <= 4:
             continue  # "dos" / "npi" in running lower-case text is a word, not a label
+        if re.match(r"\s*dear\b", seg.text, re.I):
+            continue  # "Dear Appeals Reviewer:": a salutation, not a label
+        if not colon and not at_start and label.key == "payer_name" and not m.group(0)[0].isupper():
+            continue  # "her primary insurance denied it": prose, not a label
         hits.append(_Hit(label, m.start(), after.end() if after else m.end(), colon, at_start))
     return hits
 
@@ -261,7 +267,118 @@ def find_labeled(view: DocView) -> list[Labeled]:
                         out.append(Labeled(hit.label.key, role, seg, hit.start, hit.end, below, 0,
                                            len(below.text[:stop].rstrip()), "below", weak))
     out.extend(_from_key_values(view))
+    out.extend(_wrapped_labels(view))
+    return _with_continued_names(view, out)
+
+
+_LABEL_TAIL = re.compile(r"(?:^|[|;]|\.\s)\s*([A-Za-z][A-Za-z ]{0,30})$")
+_LABEL_HEAD = re.compile(r"\s*([A-Za-z#][A-Za-z .#]{0,20}?)\s*:")
+
+
+def _wrapped_labels(view: DocView) -> list[Labeled]:
+    """A label that prose or a run-on form line breaks across two lines ("... | SUBSCRIBER" /
+    "ID: W578569973 | ..."; "... | ID" / "#: 27884287551 | ..."): the end of one line and the
+    start of the next read together as one label, its value after the ':'."""
+    out: list[Labeled] = []
+    for row, nxt in zip(view.rows, view.rows[1:]):
+        if not row or not nxt or nxt[0].page != row[-1].page:
+            continue
+        last, first = row[-1], nxt[0]
+        tail, head = _LABEL_TAIL.search(last.text), _LABEL_HEAD.match(first.text)
+        if not tail or not head:
+            continue
+        full = LABEL_RE.fullmatch(f"{tail.group(1).strip()} {head.group(1).strip()}")
+        if not full:
+            continue
+        label = _LABELS[full.lastgroup or ""]
+        alone = LABEL_RE.fullmatch(head.group(1).strip())
+        if alone and _LABELS[alone.lastgroup or ""].key == label.key:
+            continue  # the second line holds the whole label already
+        start = head.end()
+        while start < len(first.text) and first.text[start] == " ":
+            start += 1
+        stops = [h.start for h in label_hits(first) if h.start >= start]
+        value = first.text[start:stops[0] if stops else len(first.text)].rstrip(" |;")
+        if value:
+            out.append(Labeled(label.key, label.role, last, tail.start(1), len(last.text), first, start,
+                               start + len(value), "inline"))
     return out
+
+
+_NAME_WORD = re.compile(r"^[A-Z][A-Za-z'&\-]*[.,]?$")
+_SENTENCE_START = re.compile(r"^(?:the|this|that|these|those|a|an|it|he|she|they|we|i|patient|coverage|please|"
+                             r"and|or|but|is|was|with|for|to)$", re.I)
+
+
+def _with_continued_names(view: DocView, found: list[Labeled]) -> list[Labeled]:
+    """A payer name the value's cell does not hold whole, placed right before the cut value:
+    the rest in the next cells of the row ("Lakeshore | Community | Health Plan" read word by
+    word), wrapped under the value in its column ("Lakeshore Community" / "Health Plan"), or
+    wrapped to the next line of prose ("Primary Insurance: Evergreen Medicare" / "Advantage.")."""
+    out: list[Labeled] = []
+    for item in found:
+        longer = _continued(view, item) if item.key == "payer_name" and item.value_seg.row >= 0 else None
+        if longer is not None:
+            out.append(longer)
+        out.append(item)
+    return out
+
+
+def _other_label(seg: Segment) -> bool:
+    """A label in the cell, other than the plan words a payer's name holds ("... Health Plan")."""
+    return any(h.has_colon or h.label.key != "payer_name" for h in label_hits(seg))
+
+
+def _continued(view: DocView, item: Labeled) -> Labeled | None:
+    seg = item.value_seg
+    if seg.text[item.value_end:].strip() or re.search(r"[.;,|]$", item.value_text):
+        return None  # the value does not run to the end of its cell, or ends a sentence
+    row = view.rows[seg.row] if seg.row < len(view.rows) else []
+    tokens = seg.tokens_in(item.value_start, item.value_end)
+    if not tokens or seg not in row:
+        return None
+    height = max(t.bbox[3] - t.bbox[1] for t in tokens)
+    extra: list[Token] = []
+    for nxt in row[row.index(seg) + 1:]:  # the next cells of the same row
+        gap = nxt.bbox[0] - (extra or tokens)[-1].bbox[2]
+        if _other_label(nxt) or gap > 2.5 * height or not all(_NAME_WORD.match(t.text) for t in nxt.tokens) \
+                or _SENTENCE_START.match(nxt.tokens[0].text):
+            break
+        extra.extend(nxt.tokens)
+        if nxt.text.endswith((".", ",")):
+            break
+    ended_row = not extra or extra[-1] is row[-1].tokens[-1]
+    if not extra and ended_row:
+        after = row[row.index(seg) + 1:]
+        for below_row in view.rows[seg.row + 1:seg.row + 3]:  # wrapped under the value (skipping a speck row)
+            if not below_row or below_row[0].page != seg.page:
+                break
+            x0, x1 = tokens[0].bbox[0] - 1.5 * height, tokens[-1].bbox[2]
+            cell = next((s for s in below_row if x0 <= s.bbox[0] < x1), None)
+            left_empty = cell is not None and not any(re.search(r"[A-Za-z0-9]", s.text) for s in below_row
+                                                      if s.bbox[0] < cell.bbox[0])
+            if cell is not None and left_empty and not _other_label(cell) and len(cell.tokens) <= 3 \
+                    and all(_NAME_WORD.match(t.text) for t in cell.tokens):
+                extra = list(cell.tokens)
+                break
+            if any(re.search(r"[A-Za-z0-9]{2}", s.text) for s in below_row):
+                if not after and below_row[0].bbox[0] < tokens[0].bbox[0]:  # prose: the line goes on at the margin
+                    words = []
+                    for t in below_row[0].tokens[:3]:
+                        if not _NAME_WORD.match(t.text) or _SENTENCE_START.match(t.text.rstrip(".,")):
+                            break
+                        words.append(t)
+                        if t.text.endswith((".", ",")):
+                            break
+                    if words and words[-1].text.endswith((".", ",")) and not label_hits(_pseudo_segment(words, seg)):
+                        extra = words
+                break
+    if not extra:
+        return None
+    merged = tokens + [Token(t.text.rstrip(".,"), t.bbox, t.confidence) for t in extra]
+    longer = _pseudo_segment(merged, seg)
+    return Labeled(item.key, item.role, item.label_seg, item.label_start, item.label_end, longer, 0,
+                   len(longer.text), item.placement, item.weak)
 
 
 def _wrapped_value(view: DocView, seg: Segment, value_start: int) -> Segment | None:

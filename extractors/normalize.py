@@ -183,7 +183,8 @@ def phone_digits(text: str) -> str | None:
     return digits or None
 
 
-PHONE_RE = re.compile(r"(?<![\d\-])(?:\+?1[\s.\-]?)?\(?\d{3}\)?[\s.\-]?\d{3}[\s.\-]?\d{4}(?![\d\-])")
+# "715.978,5849": a fax's dot read as a comma still separates the groups
+PHONE_RE = re.compile(r"(?<![\d\-,])(?:\+?1[\s.\-]?)?\(?\d{3}\)?[\s.,\-]?\d{3}[\s.,\-]?\d{4}(?![\d\-,])")
 
 
 def dedupe(values: list[str]) -> list[str]:

@@ -24,7 +24,7 @@ def clinical_note(view: DocView) -> dict[str, Field]:
     _identity(r, out)
     put(out, "ordering_provider_name", r.labelled("ordering_provider_name")
         or r.labelled("ordering_provider_name", keys=("note_author",)) or common.provider_from_signature(r))
-    put(out, "ordering_provider_npi", common.ordering_npi(r))
+    put(out, "ordering_provider_npi", common.ordering_npi(r, author_orders=True))
     common.codes(r, out)
     put(out, "document_date", r.labelled("document_date") or common.first_date_line(r))
     put(out, "signature_present", read_signature(view))

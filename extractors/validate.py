@@ -115,6 +115,9 @@ def repair_id(text: str, ocr: bool = False) -> Verdict:
         return Verdict(None, False, "empty id")
     if not ocr:
         return Verdict(value, True)
+    body = value.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")  # "W123..." / "GRP123...": a letter prefix is printed
+    if any(c.isalpha() and c not in TO_DIGIT for c in body):
+        return Verdict(value, True)  # an alphanumeric id ("4Z31-SE4-XE36"): its letters are real
     chars = list(value)
     for i, c in enumerate(chars):
         if c in TO_DIGIT and 0 < i < len(chars) - 1 and chars[i - 1].isdigit() and chars[i + 1].isdigit():

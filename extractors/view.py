@@ -126,16 +126,40 @@ def _rows(tokens: list[Token]) -> list[list[Token]]:
     return rows
 
 
-def _split_segments(row: list[Token]) -> list[list[Token]]:
+def _split_segments(row: list[Token], ocr: bool = False) -> list[list[Token]]:
     heights = [t.bbox[3] - t.bbox[1] for t in row]
     h = median(heights) if heights else 10.0
+    gaps = [tok.bbox[0] - prev.bbox[2] for prev, tok in zip(row, row[1:])]
+    gap = max(GAP_FACTOR * h, MIN_GAP)
+    if ocr and len(gaps) >= 3 and min(gaps) >= 0.5 * median(gaps):
+        # small print OCR boxes spaced evenly wide (a fax's 6 pt text, 7 pt between words): a line, not cells
+        gap = max(gap, min(2 * median(gaps), 2 * h))
     segments: list[list[Token]] = [[row[0]]]
     for prev, tok in zip(row, row[1:]):
-        if tok.bbox[0] - prev.bbox[2] > max(GAP_FACTOR * h, MIN_GAP) or tok.bbox[0] < prev.bbox[2] - 2:  # gap, or overlap: two cells
+        if tok.bbox[0] - prev.bbox[2] > gap or tok.bbox[0] < prev.bbox[2] - 2:  # gap, or overlap: two cells
             segments.append([tok])
         else:
             segments[-1].append(tok)
     return segments
+
+
+def _join_split_labels(segments: list[list[Token]]) -> list[list[Token]]:
+    """Two cells that together make one label ("LAST" | "NAME:", "MEMBER" | "ID#") become one cell:
+    OCR split the label at a wide gap, and each half alone names a different field or none."""
+    from extractors.labels import LABEL_RE  # labels builds on this module
+
+    out: list[list[Token]] = []
+    for seg in segments:
+        prev = out[-1] if out else None
+        if prev is not None and len(prev) <= 2 and all(t.text.isalpha() for t in prev):
+            head = " ".join(t.text for t in prev)
+            joined = f"{head} {' '.join(t.text for t in seg)}"
+            m = LABEL_RE.match(joined)
+            if m and m.end() > len(head) + 1:
+                out[-1] = prev + seg
+                continue
+        out.append(seg)
+    return out
 
 
 def _merge_wrapped_labels(rows: list[list[list[Token]]]) -> list[list[list[Token]]]:
@@ -180,7 +204,8 @@ class DocView:
         self.rows: list[list[Segment]] = []
         for page in self.pages:
             ocr = page.method == "ocr"
-            for segs in _merge_wrapped_labels([_split_segments(row) for row in _rows(_page_tokens(page))]):
+            for segs in _merge_wrapped_labels([_join_split_labels(_split_segments(row, ocr))
+                                               for row in _rows(_page_tokens(page))]):
                 r = len(self.rows)
                 self.rows.append([Segment(page.page, seg, r, i, ocr) for i, seg in enumerate(segs)])
         self.segments: list[Segment] = [s for row in self.rows for s in row]
