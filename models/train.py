@@ -64,18 +64,29 @@ class TrainOptions(Model):
         28, description="Scanned/fax training packets read with OCR (the rest are skipped: OCR is slow); None: all"
     )
     threads: int | None = PydField(None, description="torch CPU threads")
+    extra_n: int = PydField(0, ge=0, description="Extra training packets from generator seed + 1 (0: none)")
+    extra_rendering: str | None = PydField(
+        "born_digital", description="Rendering of the extra packets (born_digital: text layer, cheap to read)"
+    )
+    extra_cap_per_type: int = PydField(
+        30, ge=1, description="Pages per document type kept from the extra packets (balances rare types)"
+    )
+    class_weight_power: float = PydField(
+        0.0, ge=0, le=1, description="Loss weight of a type ~ 1 / count**power (0: unweighted)"
+    )
 
 
 # --------------------------------------------------------------------------- data
 
 
-def generate(seed: int, n: int, cache: Path) -> Path:
-    out = cache / f"gen-seed{seed}-n{n}"
+def generate(seed: int, n: int, cache: Path, rendering: str | None = None) -> Path:
+    out = cache / (f"gen-seed{seed}-n{n}" + (f"-{rendering}" if rendering else ""))
     if (out / "truth").is_dir() and len(list((out / "truth").glob("*.json"))) >= n:
         return out
     log.info("generating %d packets with seed %d", n, seed)
-    subprocess.run([sys.executable, "-m", "samples.generate", "--n", str(n), "--seed", str(seed), "--out", str(out)],
-                   check=True, cwd=REPO)
+    extra = ["--rendering", rendering] if rendering else []
+    subprocess.run([sys.executable, "-m", "samples.generate", "--n", str(n), "--seed", str(seed), "--out", str(out),
+                    *extra], check=True, cwd=REPO)
     return out
 
 
@@ -134,7 +145,7 @@ def read_packets(gen: Path, cache_file: Path, workers: int | None, max_ocr_packe
             done[truth["packet_id"]] = rows
             log.info("read %s (%d/%d): %d pages in %.1fs", truth["packet_id"], n, len(truths), len(rows),
                      time.perf_counter() - t0)
-    return [row for rows in done.values() for row in rows]
+    return [row for truth in truths for row in done.get(truth["packet_id"], [])]
 
 
 _OCR_SWAPS = [("l", "1"), ("O", "0"), ("o", "0"), ("I", "l"), ("S", "5"), ("B", "8"), ("rn", "m"), ("m", "rn"),
@@ -177,6 +188,21 @@ def fax_header(rng: random.Random, sender: str) -> str:
         return f"{rng.randint(1, 12):02d}/{day:02d}/{year} {hh:02d}:{mm:02d} {sender.upper()[:28]} {phone} PAGE {k:02d}/{n:02d}"
     return (f"{day:02d}-{month}-{year} {hh % 12 or 12:02d}:{mm:02d}{rng.choice(['AM', 'PM'])} FROM-{sender.upper()[:24]} "
             f"+1{phone.replace(' ', '')} T-{k:03d} P.{k:03d}/{n:03d}")
+
+
+def balanced_extra(rows: Sequence[dict], cap: int, seed: int) -> list[dict]:
+    """At most ``cap`` pages per document type (seeded choice), packet ids made distinct from the
+    main training packets' (both generator runs number packets from PKT-0001)."""
+    rng = random.Random(seed)
+    order = [r for r in rows if not r["error"]]
+    rng.shuffle(order)
+    kept: dict[str, int] = {}
+    out = []
+    for r in order:
+        if kept.get(r["type"], 0) < cap:
+            kept[r["type"]] = kept.get(r["type"], 0) + 1
+            out.append({**r, "packet_id": f"x-{r['packet_id']}"})
+    return sorted(out, key=lambda r: (r["packet_id"], r["page"]))
 
 
 def layout_folds(records: Sequence[dict], folds: int, seed: int) -> list[set[str]]:
@@ -304,7 +330,10 @@ def train_top(net, states: Sequence, feats: Sequence, labels: Sequence[int], opt
                               weight_decay=0.01)
     steps = options.epochs * ((len(states) + options.batch_size - 1) // options.batch_size)
     sched = torch.optim.lr_scheduler.LambdaLR(optim, lambda step: max(0.0, 1.0 - step / steps))
-    loss_fn = torch.nn.CrossEntropyLoss(label_smoothing=0.05)
+    counts = torch.bincount(torch.tensor(list(labels)), minlength=len(LABELS)).float().clamp(min=1.0)
+    weight = counts.pow(-options.class_weight_power)
+    weight = weight / (weight * counts).sum() * counts.sum()  # mean weight per example stays 1
+    loss_fn = torch.nn.CrossEntropyLoss(weight=weight, label_smoothing=0.05)
     losses = []
     for epoch in range(options.epochs):
         net.train()
@@ -330,6 +359,9 @@ def train_top(net, states: Sequence, feats: Sequence, labels: Sequence[int], opt
     return losses
 
 
+MIN_TEMPERATURE = 0.5
+
+
 def fit_temperature(logits, labels: Sequence[int]) -> float:
     """The temperature minimising the calibration pages' negative log-likelihood."""
     import torch
@@ -345,7 +377,8 @@ def fit_temperature(logits, labels: Sequence[int]) -> float:
         return loss
 
     optim.step(closure)
-    return round(log_t.exp().item(), 4)
+    # calibration pages that are all right pull T towards 0 (certainty even when wrong): keep a floor
+    return round(max(MIN_TEMPERATURE, log_t.exp().item()), 4)
 
 
 # --------------------------------------------------------------------------- the run
@@ -371,6 +404,12 @@ def run(options: TrainOptions) -> dict:
     train_rows = read_packets(train_gen, cache / f"pages-seed{options.seed}-n{options.n_train}.jsonl", options.workers,
                               options.max_ocr_train_packets)
     eval_rows = read_packets(eval_gen, cache / f"pages-seed{eval_seed}-n{options.n_eval}.jsonl", options.workers)
+    if options.extra_n:
+        extra_gen = generate(options.seed + 1, options.extra_n, cache, options.extra_rendering)
+        suffix = f"-{options.extra_rendering}" if options.extra_rendering else ""
+        extra_rows = read_packets(extra_gen, cache / f"pages-seed{options.seed + 1}-n{options.extra_n}{suffix}.jsonl",
+                                  options.workers)
+        train_rows += balanced_extra(extra_rows, options.extra_cap_per_type, options.seed)
     read_s = time.perf_counter() - t_read
     train_rows = [r for r in train_rows if r["type"] in LABEL_INDEX and not r["error"]]
     eval_rows = [r for r in eval_rows if r["type"] in LABEL_INDEX]
@@ -464,7 +503,8 @@ def run(options: TrainOptions) -> dict:
     metrics = {
         "options": options.model_dump(),
         "data": {"train_packets": options.n_train, "eval_packets": options.n_eval,
-                 "train_pages_read": len(train_rows), "fit_pages": len(base_rows),
+                 "extra_packets": options.extra_n, "train_pages_read": len(train_rows),
+                 "train_pages_by_type": _count(train_rows, "type"), "fit_pages": len(base_rows),
                  "fit_texts_with_noise": len(texts), "calibration_pages": len(calib_rows),
                  "eval_pages": len(eval_rows), "eval_pages_by_rendering": _count(eval_rows, "rendering")},
         "timing_s": {"read_pages": round(read_s, 1), "frozen_encoder_pass": round(frozen_s, 1),
