@@ -51,7 +51,7 @@ def test_process_batch_on_dask_writes_reports_and_artifacts(prefect_api, dask_ad
     for row in incomplete:  # a markdown note per incomplete packet, naming what is missing
         note = read_artifacts(f"packet-{row['packet_id'].lower()}")[0]
         assert note["type"] == "markdown" and all(doc in note["data"] for doc in row["missing"].split(", ") if doc)
-    assert incomplete or stages == "real"  # the stand-in's packets are all incomplete
+    assert incomplete, "the generated packets include incomplete ones, so their notes are checked"
 
 
 def read_artifacts(key: str) -> list[dict]:
