@@ -604,27 +604,11 @@ def format_scores(scores: Scores, examples: int = 0) -> str:
            _table(["metric", *names], headline)]
 
     overall = scores.overall
-    type_rows = []
-    for name in [*DOC_TYPES, *sorted(set(overall.doc_types) - set(DOC_TYPES))]:
-        prf = overall.doc_types.get(name)
-        if prf is None:
-            continue
-        per_group = [f(scores.groups[g].doc_types[name].f1) if name in scores.groups[g].doc_types
-                     else "-" for g in names[1:]]
-        type_rows.append([name, str(prf.support), str(prf.tp + prf.fp), _p(prf), _r(prf),
-                          f(prf.f1), *per_group])
+    type_rows = _prf_rows(scores, names[1:], DOC_TYPES, "doc_types")
     out += ["", "Document types (F1 per rendering on the right)",
             _table(["type", "true", "pred", "P", "R", "F1", *names[1:]], type_rows)]
 
-    field_rows = []
-    for name in [*FIELD_NAMES, *sorted(set(overall.fields) - set(FIELD_NAMES))]:
-        prf = overall.fields.get(name)
-        if prf is None:
-            continue
-        per_group = [f(scores.groups[g].fields[name].f1) if name in scores.groups[g].fields
-                     else "-" for g in names[1:]]
-        field_rows.append([name, str(prf.support), str(prf.tp + prf.fp), _p(prf), _r(prf),
-                           f(prf.f1), *per_group])
+    field_rows = _prf_rows(scores, names[1:], FIELD_NAMES, "fields")
     total = overall.fields_overall
     field_rows.append(["(all fields)", str(total.support), str(total.tp + total.fp),
                        _p(total), _r(total), f(total.f1),
@@ -638,3 +622,18 @@ def format_scores(scores: Scores, examples: int = 0) -> str:
         out += [f"  {m.packet_id} [{m.rendering}] {m.kind} {m.where}: expected {m.expected!r}, "
                 f"got {m.got!r}" for m in shown]
     return "\n".join(out)
+
+
+def _prf_rows(scores, groups: list[str], known: tuple[str, ...], attr: str) -> list[list[str]]:
+    """One row per name (``known`` first, then any other seen): counts, P, R, F1, F1 per group."""
+    f = lambda x: f"{x:.3f}"  # noqa: E731
+    overall = getattr(scores.overall, attr)
+    rows = []
+    for name in [*known, *sorted(set(overall) - set(known))]:
+        prf = overall.get(name)
+        if prf is None:
+            continue
+        per_group = [f(getattr(scores.groups[g], attr)[name].f1) if name in getattr(scores.groups[g], attr)
+                     else "-" for g in groups]
+        rows.append([name, str(prf.support), str(prf.tp + prf.fp), _p(prf), _r(prf), f(prf.f1), *per_group])
+    return rows
