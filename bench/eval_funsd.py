@@ -1,6 +1,6 @@
 """FUNSD evaluation: OCR word recall and key-value link quality on the 50 FUNSD test forms.
 
-    python -m bench.eval_funsd [--limit N] [--reader auto|pipeline|tesseract]
+    python -m bench.eval_funsd [--limit N]
 
 (a) OCR word recall: the share of FUNSD's ground-truth words found by our reader, and by raw
     ``tesseract IMAGE stdout --psm 3`` on the same images (multiset match of tokens; "exact" is
@@ -101,42 +101,6 @@ def _pages_with_pipeline(images: list[Path]):
         yield image, pages[0], time.perf_counter() - t0
 
 
-def _pages_with_tesseract(images: list[Path]):
-    """Fallback reader: pytesseract words on the image (page taken as 612 points wide) + layout."""
-    import cv2
-    import pytesseract
-
-    from pipeline.geometry import px_to_pt
-    from pipeline.layout import annotate
-    from pipeline.model import Page, PageSource, Word
-
-    for image_path in images:
-        t0 = time.perf_counter()
-        image = cv2.imread(str(image_path), cv2.IMREAD_GRAYSCALE)
-        dpi = 72.0 * image.shape[1] / 612.0
-        data = pytesseract.image_to_data(image, config="--psm 3", output_type=pytesseract.Output.DICT)
-        words = []
-        for i, text in enumerate(data["text"]):
-            text = (text or "").strip()
-            conf = float(data["conf"][i])
-            if not text or conf < 0:
-                continue
-            x, y, w, h = (int(data[k][i]) for k in ("left", "top", "width", "height"))
-            words.append(Word(text=text, bbox=px_to_pt((x, y, x + w, y + h), dpi), confidence=min(1.0, conf / 100)))
-        page = Page(page=1, width=612.0, height=round(image.shape[0] * 72.0 / dpi, 2), method="ocr", words=words)
-        source = PageSource(page=1, file=str(image_path), kind="image")
-        yield image_path, annotate(page, image, source), time.perf_counter() - t0
-
-
-def pipeline_reader_available() -> bool:
-    try:
-        from pipeline.load import load_packet  # noqa: F401
-        from pipeline.read import read_pages  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def raw_tesseract_words(image: Path) -> tuple[list[str], float]:
     t0 = time.perf_counter()
     out = subprocess.run(
@@ -203,8 +167,6 @@ def _to_pixels(box, scale: float) -> Box:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, default=0, help="Evaluate only the first N forms")
-    parser.add_argument("--reader", choices=["auto", "pipeline", "tesseract"], default="auto",
-                        help="auto: pipeline.read when it exists, else pytesseract + layout")
     parser.add_argument("--no-raw", action="store_true", help="Skip the raw tesseract baseline")
     parser.add_argument("--verbose", action="store_true", help="Print one line per form")
     args = parser.parse_args(argv)
@@ -219,9 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.limit:
         images = images[: args.limit]
 
-    use_pipeline = args.reader == "pipeline" or (args.reader == "auto" and pipeline_reader_available())
-    reader_name = "pipeline.read (load_packet + read_pages)" if use_pipeline else "own pytesseract + pipeline.layout"
-    pages = _pages_with_pipeline(images) if use_pipeline else _pages_with_tesseract(images)
+    reader_name = "pipeline.read (load_packet + read_pages)"
+    pages = _pages_with_pipeline(images)
 
     import cv2
 
