@@ -13,13 +13,15 @@ import logging
 from pydantic import Field as PydField
 
 from extractors import card, eob, fax, forms, letters, notes, rx  # noqa: F401  (they register themselves)
+from extractors.patterns import PATTERNS_VERSION
 from extractors.registry import DEFAULT_FOR_TYPE, EXTRACTORS, get_extractor, register
 from extractors.view import DocView
 from pipeline.model import Document, Field, Model, Page
 
 log = logging.getLogger(__name__)
 
-__all__ = ["extract_document", "ExtractOptions", "EXTRACTORS", "DEFAULT_FOR_TYPE", "register", "get_extractor"]
+__all__ = ["extract_document", "ExtractOptions", "EXTRACTORS", "DEFAULT_FOR_TYPE", "PATTERNS_VERSION", "register",
+           "get_extractor", "versions"]
 
 
 class ExtractOptions(Model):
@@ -27,6 +29,13 @@ class ExtractOptions(Model):
 
     overrides: dict[str, str] = PydField(
         {}, description="document type -> registered extractor name, e.g. {'clinical_note': 'clinical_note.v1'}")
+
+
+def versions(options: ExtractOptions | None = None) -> dict[str, str]:
+    """What extraction ran, for an audit record: the label/shape pattern set and, per document
+    type, the registered extractor name (e.g. ``{"patterns": "patterns.v1", "clinical_note": "clinical_note.v1"}``)."""
+    overrides = options.overrides if options is not None else {}
+    return {"patterns": PATTERNS_VERSION} | {t: overrides.get(t, name) for t, name in sorted(DEFAULT_FOR_TYPE.items())}
 
 
 def extract_document(document: Document, pages: list[Page], options: ExtractOptions = ExtractOptions()) -> dict[str, Field]:

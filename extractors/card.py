@@ -9,7 +9,7 @@ from extractors import common, normalize
 from extractors.common import put
 from extractors.fields import Reader, Value, date_parser, id_parser, make_field, parse_name, parse_payer
 from extractors.registry import register
-from extractors.view import DocView, Segment, in_transmit_header
+from extractors.view import DocView, Segment, Token, in_transmit_header
 from pipeline.model import Field
 
 _PAYER_WORDS = re.compile(r"\b(health|insurance|plan|care|mutual|benefits?|medicare|medicaid|blue|trust|alliance|partners|"
@@ -19,7 +19,6 @@ _CAPTION = re.compile(r"\b(copy|card|front|back|side|scan(?:ned)?|image|photo|at
                       r"providers?|claims?|pharmacy|emergency|coverage|customer|call|visit|www|rx\w*)\b", re.I)
 _GENERIC = {"health", "insurance", "plan", "care", "medical", "benefits", "benefit", "healthcare", "member", "the", "of",
             "and", "ppo", "hmo", "epo", "pos", "plus", "dental", "vision", "id"}
-_ID_LABEL = re.compile(r"(?<![A-Za-z])ID\b\s*[:#]?\s*(\S.*)")
 
 
 def _payer_candidate(text: str) -> bool:
@@ -158,28 +157,48 @@ def _field_from(seg: Segment, text: str, parser) -> Field | None:
     return make_field(value, ev, "fallback") if ev is not None else None
 
 
-def _stacked_ids(r: Reader, out: dict[str, Field]) -> None:
-    """Member id and group when their labels are unreadable: the card prints the member's id as
-    the first id standing alone on its line (under the name) and the group as the next one below
-    it; RxBIN / RxPCN / RxGrp rows, phones, dates and amounts are never either."""
-    stacked = _stacked_values(r)
+def _alnum(text: str) -> int:
+    return sum(c.isalnum() for c in text)
+
+
+def _distance(a: Segment, b: Segment) -> float:
+    (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = a.bbox, b.bbox
+    return (((ax0 + ax1) - (bx0 + bx1)) ** 2 + ((ay0 + ay1) - (by0 + by1)) ** 2) ** 0.5 / 2
+
+
+def _ids_by_shape(r: Reader, out: dict[str, Field]) -> None:
+    """Member id and group when their labels are unreadable, wherever the card prints them.
+
+    Among the ids standing alone on their lines (RxBIN / RxPCN / RxGrp rows, phones, dates and
+    amounts are never either), the member id is the longest one: member ids run 9 to 12+
+    characters (a letter prefix and 8+ digits, an 11-character MBI), group numbers 4 to 10. The
+    group is the id nearest the member id (above, below or beside it), never longer than it.
+    """
+    stacked = [(seg, text) for seg, text in _stacked_values(r) if _alnum(text) >= 3]
     member = out.get("member_id")
-    anchor = (member.page, member.bbox) if member is not None else None
-    if member is None and stacked:
-        first = next(((seg, text) for seg, text in stacked
-                      if "group_number" not in out or str(out["group_number"].value) != text.replace(" ", "")), None)
-        if first is not None:
-            # an id OCR garbled past reading gives no member id, but still marks where the group follows
-            put(out, "member_id", _field_from(first[0], first[1], id_parser(True, 5)))
-            anchor = (first[0].page, first[0].bbox)
-    if anchor is not None and "group_number" not in out:
-        page, box = anchor
-        for seg, text in stacked:
-            if seg.page == page and seg.bbox[1] > box[1] + 1 and seg.bbox[1] - box[3] < 4 * (box[3] - box[1]) + 30:
-                group = _field_from(seg, text, id_parser(False, 3))
-                if group is not None:
-                    put(out, "group_number", group)
-                    break
+    member_seg: Segment | None = None
+    taken = str(out["group_number"].value) if "group_number" in out else None
+    if member is None:
+        pool = [(seg, text) for seg, text in stacked if text.replace(" ", "") != taken and _alnum(text) >= 6]
+        if not pool:
+            return
+        member_seg, text = max(pool, key=lambda c: (_alnum(c[1]), -c[0].row))
+        put(out, "member_id", _field_from(member_seg, text, id_parser(True, 5)))
+        member = out.get("member_id")
+    elif member.page is not None:
+        member_seg = next((seg for seg, text in stacked if seg.page == member.page
+                           and text.replace(" ", "") == str(member.value)), None)
+        if member_seg is None:  # a labelled id: its place is its evidence box
+            member_seg = Segment(member.page, [Token(str(member.value), member.bbox, member.confidence)], -1, 0, True)
+    if member is None or member_seg is None or "group_number" in out:
+        return
+    height = max(member_seg.bbox[3] - member_seg.bbox[1], 4.0)
+    groups = [(seg, text) for seg, text in stacked if seg is not member_seg and seg.page == member_seg.page
+              and text.replace(" ", "") != str(member.value) and 3 <= _alnum(text) <= _alnum(str(member.value))
+              and _distance(seg, member_seg) < 16 * height + 40]
+    if groups:
+        seg, text = min(groups, key=lambda c: _distance(c[0], member_seg))
+        put(out, "group_number", _field_from(seg, text, id_parser(False, 3)))
 
 
 def _name_above(r: Reader, member: Field | None) -> Field | None:
@@ -237,10 +256,10 @@ def _date_alone(r: Reader) -> Field | None:
 def insurance_card(view: DocView) -> dict[str, Field]:
     r = Reader(view)
     out: dict[str, Field] = {}
-    put(out, "member_id", r.labelled("member_id") or r.search(_ID_LABEL, id_parser(True, 4), group=1))
+    put(out, "member_id", r.labelled("member_id") or r.labelled("member_id", parser=id_parser(True, 4), keys=("id",)))
     put(out, "group_number", r.labelled("group_number"))
     put(out, "payer_name", r.labelled("payer_name", parser=_labelled_payer) or _payer_by_size(r))
-    _stacked_ids(r, out)
+    _ids_by_shape(r, out)
     put(out, "patient_name", common.patient_name(r) or _name_above(r, out.get("member_id")))
     put(out, "patient_dob", r.labelled("patient_dob") or _date_alone(r))
     return out

@@ -6,6 +6,7 @@ import re
 
 from extractors import normalize
 from extractors.fields import Reader, Value, date_parser, make_field, parse_name, parse_npi, read_codes
+from extractors.patterns import NPI_LABELS, entities, labels_in
 from extractors.view import Evidence, in_transmit_header
 from pipeline.model import Field
 
@@ -18,7 +19,7 @@ _SIGNED_BY = re.compile(
     r"(?:electronically\s+signed\s+by|e-?signed\s+by|signed\s+by|digitally\s+signed\s+by|authenticated\s+by|/s/|"
     r"dictated\s+by|authored\s+by|author|provider|physician|signed)\s*:?\s*(.+)", re.I)
 _CLOSINGS = re.compile(r"^\s*(sincerely|respectfully|regards|best regards|kind regards|thank you)\b", re.I)
-_NPI_ANY = re.compile(r"\bNPI\b\W{0,3}(\S+)", re.I)
+
 
 
 def patient_name(r: Reader) -> Field | None:
@@ -68,36 +69,51 @@ def ordering_npi(r: Reader, author_orders: bool = False) -> Field | None:
     # A lone NPI anywhere (not in a referred-to / radiologist section) is the orderer's.
     npis = [item for item in r.labeled if item.key == "npi"]
     if not npis:
-        return r.search(_NPI_ANY, parse_npi, group=1) or npi_near_provider(r)
+        return npi_after_label(r) or npi_near_provider(r)
     others = ("other",) if author_orders else ("other", "author")
     claimed = [parse_npi(i.value_text, i.value_seg.ocr) for i in npis if i.role in others]
     return npi_near_provider(r, exclude={str(v.value) for v in claimed if v is not None})
 
 
-# A label OCR broke ("NP!", "NPT", "National Provider Identitier") or a provider's name and credentials.
+def npi_after_label(r: Reader) -> Field | None:
+    """An NPI right after any NPI label, even one in running text ("... her npi 1234567893")."""
+    for seg in r.view.segments:
+        for hit in labels_in(seg.text):
+            if hit.label.key not in NPI_LABELS:
+                continue
+            value = parse_npi(seg.text[hit.end:hit.end + 16], seg.ocr)
+            ev = seg.evidence(hit.end + value.start, hit.end + value.end) if value is not None else None
+            if value is not None and value.start <= 4 and ev is not None:
+                return make_field(value, ev, "pattern")
+    return None
+
+
+# A provider's role, name and credentials near the number (an NPI label OCR broke, "NP!", "NPT",
+# "National Provider Identitier", is read by the label patterns).
 _PROVIDER_CUE = re.compile(
-    r"\bN\s?P[I1l!|T]\b|national\s+provider|\bprovider\b|physician|prescrib|ordering|requesting|referring|"
+    r"\bprovider\b|physician|prescrib|ordering|requesting|referring|"
     r"seen\s+by|signed\s+by|\b(?:MD|DO|NP|PA-C|DNP|Dr)\b", re.I)
 _OTHER_PROVIDER = re.compile(r"referred\s+to|refer\s+to|radiologist|interpreting|specialist|consultant|facility|pharmacy", re.I)
-_NPI_CANDIDATE = re.compile(r"(?<![\w])[12]\d{9}(?![\w])")
 
 
 def npi_near_provider(r: Reader, exclude: frozenset[str] | set[str] = frozenset()) -> Field | None:
     """A 10-digit number starting with 1 or 2 that passes the NPI check digit, on a row (or right
-    under a row) naming a provider, when no label reads cleanly: the label split or OCR-broken."""
+    under a row) naming a provider, when no label reads cleanly: the label split or OCR-broken.
+    A number labelled as a phone or fax number is never one (``patterns``: numbers in context)."""
     rows = r.view.rows
     for i, row in enumerate(rows):
         for seg in row:
-            for m in _NPI_CANDIDATE.finditer(seg.text):
-                value = parse_npi(m.group(0), seg.ocr)
+            for ent in entities(seg.text, ("NPI",)):
+                value = parse_npi(ent.text, seg.ocr)
                 if value is None or not value.valid or value.repaired or value.value in exclude:  # no label: no guessing
                     continue
                 context = " ".join(s.text for s in row)
                 prev = rows[i - 1] if i > 0 and rows[i - 1] and rows[i - 1][0].page == seg.page else []
                 near = " ".join(s.text for s in prev)[-80:] + " " + context
-                if not _PROVIDER_CUE.search(near) or _OTHER_PROVIDER.search(near):
+                cue = _PROVIDER_CUE.search(near) or any(h.label.key in NPI_LABELS for h in labels_in(near))
+                if not cue or _OTHER_PROVIDER.search(near):
                     continue
-                ev = seg.evidence(m.start() + value.start, m.start() + value.end)
+                ev = seg.evidence(ent.start + value.start, ent.start + value.end)
                 if ev is not None:
                     return make_field(value, ev, "fallback")
     return None

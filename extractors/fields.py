@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from extractors import normalize, validate
 from extractors.labels import Labeled, find_labeled
+from extractors.patterns import NOT_CODE_LABELS, label_before
 from extractors.view import DocView, Evidence, Segment, in_transmit_header
 from pipeline.model import Field, Page
 
@@ -297,7 +298,12 @@ _CPT_OCR_RE = re.compile(r"(?<![\w.\-/$])([0-9OISB]{5}|[A-V][0-9OISB]{4})(?![\w\
 _CPT_CONTEXT = re.compile(r"cpt|hcpcs|procedure|proc\.? code|service code|code\(s\)|codes?:|billing code|j-?code|drug code|"
                           r"requested service|service requested|^\s*services?\s*:|^\s*codes?\s*$", re.I)
 _STATE_ZIP = re.compile(r"\b[A-Z]{2},?\s*$")
-_NOT_CODE_NEAR = re.compile(r"(?:zip|phone|fax|tel|npi|id|member|group|claim|auth|ref|case|#|policy|account|mrn|suite|ste)\W*$", re.I)
+
+
+def _labels_other_value(text: str, start: int) -> bool:
+    """A number right after the label of another value ("Zip 30301", "Member # 55512", "Ste 10021")."""
+    hit = label_before(text, start)
+    return hit is not None and hit.label.key in NOT_CODE_LABELS
 
 
 def _context_rows(view: DocView, pattern: re.Pattern[str], reach: int = 6) -> set[int]:
@@ -358,7 +364,7 @@ def read_codes(view: DocView, kind: str) -> Field | None:
                 else:
                     if not in_context and not before.rstrip().endswith("("):
                         continue
-                    if raw.isdigit() and (_STATE_ZIP.search(before) or _NOT_CODE_NEAR.search(before)):
+                    if raw.isdigit() and (_STATE_ZIP.search(before) or _labels_other_value(seg.text, m.start(1))):
                         continue
                     verdict = validate.check_cpt(raw, seg.ocr)
                 if not verdict.valid or verdict.value is None:

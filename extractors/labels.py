@@ -6,8 +6,9 @@ A label names a CONTRACT field directly ("Date of Birth" -> patient_dob), or is 
 belong to no field ("Address", "Referred To", "Radiologist") are listed too: they end the
 previous value and set the role, so a specialist's NPI is never read as the orderer's.
 
-A label counts when it is followed by ``:`` or ``#``, starts a segment, or is *strong*
-(specific enough to be trusted mid-sentence, like "DOB" or "NPI").
+The vocabulary and its spaCy token patterns live in ``patterns.py``. A label counts when it is
+followed by ``:`` or ``#``, starts a segment, or is *strong* (specific enough to be trusted
+mid-sentence, like "DOB" or "NPI").
 """
 
 from __future__ import annotations
@@ -15,133 +16,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extractors.patterns import Label, labels_in, role_cue, whole_label
 from extractors.view import DocView, Segment, Token
 
-# key, role it sets (or None), strong, phrases (regex fragments, matched case-insensitively)
-_TABLE: list[tuple[str, str | None, bool, list[str]]] = [
-    ("patient_name", "patient", False, [
-        r"patient(?:'s)? (?:full )?name", r"name of patient", r"pt\.? name", r"member name", r"subscriber name",
-        r"insured(?:'s)? name", r"beneficiary name", r"enrollee name", r"client name", r"patient name \(last, first\)",
-        r"name \(last, first(?:, mi)?\)", r"patient/member name", r"member/patient name", r"patient", r"member",
-        r"subscriber", r"insured", r"beneficiary", r"enrollee", r"re", r"regarding", r"pt"]),
-    ("patient_dob", "patient", True, [
-        r"date of birth", r"d\.?o\.?b\.?", r"birth ?date", r"patient dob", r"member dob", r"born"]),
-    ("member_id", "patient", True, [
-        r"member (?:id|identification)(?: (?:number|no\.?|#))?", r"member (?:number|no\.?|#)", r"member id#?", r"member#",
-        r"subscriber (?:id|number|no\.?|#)", r"insurance id(?: (?:number|no\.?|#))?", r"insured id(?: number)?",
-        r"policy (?:number|no\.?|#|id)", r"identification (?:number|no\.?)", r"medicare (?:number|id|#)",
-        r"medicaid (?:number|id|#)", r"id (?:number|no\.?|#)", r"mbr id", r"member identification", r"policy/member id",
-        r"member/policy id", r"plan id"]),
-    ("group_number", None, True, [r"group (?:number|no\.?|#|id)", r"grp(?: (?:number|no\.?|#))?", r"group"]),
-    ("payer_name", None, False, [
-        r"payer(?: name)?", r"insurance (?:company|plan|carrier|name|provider)", r"health plan(?: name)?",
-        r"plan name", r"insurer", r"insurance", r"carrier", r"payor(?: name)?", r"insurance co\.?"]),
-    # Specific enough mid-sentence ("... 1993-04-02. Primary Insurance  Heartland Benefit Trust"), when capitalised.
-    ("payer_name", None, True, [r"primary insurance", r"insurance carrier", r"primary payer", r"insurance plan"]),
-    ("ordering_provider_name", "ordering", False, [
-        r"ordering (?:provider|physician|clinician|practitioner|doctor)(?: name)?", r"requesting (?:provider|physician|clinician|practitioner)(?: name)?",
-        r"referring (?:provider|physician|clinician|practitioner|doctor)(?: name)?", r"prescrib(?:er|ing (?:provider|physician|practitioner))(?: name)?",
-        r"ordered by", r"requested by", r"referred by", r"prescribed by", r"treating (?:provider|physician)(?: name)?",
-        r"(?:provider|physician|clinician) name", r"provider", r"physician", r"clinician", r"author", r"authored by",
-        r"ordering md"]),
-    # Who saw the patient: the author of a clinical note, but not of a discharge summary or a report.
-    ("note_author", "author", False, [r"seen by", r"attending provider", r"rendering provider", r"attending physician",
-                                     r"visit provider", r"encounter provider"]),
-    ("ordering_provider_npi", "ordering", True, [
-        r"(?:ordering|requesting|referring|prescriber|prescribing|provider|physician|treating) npi(?: (?:number|no\.?|#))?"]),
-    ("npi", None, True, [r"npi(?: (?:number|no\.?|#))?", r"national provider identifier"]),
-    ("service_date", None, True, [
-        r"(?:requested |anticipated |planned |proposed |scheduled |expected )?date(?:\(s\))? of service", r"dos",
-        r"(?:requested |anticipated |planned |proposed |scheduled |expected )?service date", r"scheduled (?:date|for)", r"planned for",
-        r"procedure date", r"date of procedure", r"appointment date", r"requested date", r"start date",
-        r"exam date", r"date of exam", r"study date", r"date of study", r"service dates?"]),
-    # "SERVICE: 12/17/2026" (the rest of a label wrapped from the line above): only as a label with ':'
-    # or at the start of a cell, and only a date parses as its value.
-    ("service_date", None, False, [r"services?"]),
-    ("document_date", None, False, [
-        r"date of (?:visit|note|report|letter|encounter|request|order|referral|determination|notice|consent)",
-        r"(?:visit|note|report|letter|encounter|request|order|referral|determination|notice|form|signature) date",
-        r"date signed", r"signed (?:on|date)", r"date reported", r"reported", r"report date", r"resulted", r"final report",
-        r"dictated", r"date completed", r"date issued", r"issue date", r"notice date", r"date sent", r"sent", r"discharge date",
-        r"date of discharge", r"date ordered", r"date submitted", r"today'?s date", r"registration date", r"statement date",
-        r"date processed", r"processed(?: date| on)?", r"date of (?:the )?letter", r"date"]),
-    ("document_date", None, True, [r"completed on", r"signed on", r"dated"]),
-    ("auth_number", None, True, [
-        r"(?:prior )?auth(?:orization)? (?:number|no\.?|#|id|reference)", r"reference (?:number|no\.?|#)", r"ref(?:erence)? ?#",
-        r"case (?:number|no\.?|#|id)", r"claim (?:number|no\.?|#|id)", r"tracking (?:number|no\.?|#)",
-        r"certification (?:number|no\.?|#)", r"pa (?:number|no\.?|#)", r"request (?:number|id|no\.?|#)", r"precert(?:ification)? (?:number|no\.?|#)",
-        r"review (?:number|id|#)"]),
-    ("determination", None, False, [r"determination", r"decision", r"status", r"outcome", r"review outcome", r"request status"]),
-    ("fax_from", "sender", True, [r"(?:sender(?:'s)?|from) fax(?: (?:number|no\.?|#))?", r"fax from", r"return fax"]),
-    ("fax_to", "recipient", True, [r"(?:recipient(?:'s)?|to) fax(?: (?:number|no\.?|#))?", r"fax to"]),
-    ("fax", None, False, [r"fax(?: (?:number|no\.?|#))?", r"facsimile", r"fax phone"]),
-    ("role_sender", "sender", False, [r"from", r"sender", r"sent by"]),
-    ("role_recipient", "recipient", False, [r"to", r"recipient", r"attn", r"attention"]),
-    ("page_count", None, True, [
-        r"(?:number of |total |no\.? of |# of )?pages?(?: \(including (?:this )?cover(?: sheet| page)?\))?(?: including cover(?: sheet| page)?)?",
-        r"page count", r"pages? sent"]),
-    ("name", None, False, [r"name", r"full name"]),
-    ("cpt_codes", None, True, [r"cpt(?:/hcpcs)?(?: codes?)?(?:\(s\))?", r"hcpcs(?: codes?)?", r"procedure codes?(?:\(s\))?", r"cpt/hcpcs codes?"]),
-    ("icd10_codes", None, True, [r"icd-?10(?:-cm)?(?: codes?)?(?:\(s\))?", r"diagnosis codes?(?:\(s\))?", r"dx codes?", r"icd codes?"]),
-    # Labels that belong to no field: they end values and set roles.
-    ("other", "other", False, [
-        r"referred to", r"refer to", r"referral to", r"specialist(?: name)?", r"consultant", r"radiologist", r"interpreting (?:physician|radiologist)",
-        r"reading (?:physician|radiologist)", r"interpreted by", r"read by", r"performing (?:provider|physician|facility)",
-        r"rendering (?:provider|physician|facility)", r"servicing (?:provider|facility)", r"attending(?: physician)?", r"facility(?: name)?",
-        r"pcp", r"primary care(?: physician| provider)?", r"pathologist", r"lab director", r"medical director", r"reviewer",
-        r"reviewed by", r"verified by", r"cc", r"place of service"]),
-    ("last_name", "patient", False, [r"last name", r"patient last name", r"surname", r"family name"]),
-    ("first_name", "patient", False, [r"first name", r"patient first name", r"given name"]),
-    ("middle_initial", "patient", False, [r"mi", r"m\.i\.", r"middle initial", r"middle name"]),
-    ("ignore", None, False, [
-        r"address", r"street", r"city", r"state", r"zip(?: code)?", r"phone(?: number)?", r"tel(?:ephone)?", r"email", r"e-mail",
-        r"sex", r"gender", r"age", r"mrn", r"medical record(?: number| #)?", r"account(?: number| #)?", r"acct", r"ssn",
-        r"patient id", r"tax id", r"tin", r"dea(?: number| #)?", r"license(?: number| #)?", r"specialty", r"practice(?: name)?",
-        r"signature", r"signed", r"diagnosis", r"procedure", r"description", r"units", r"quantity", r"relationship",
-        r"rx ?grp", r"rx ?bin", r"rx ?pcn", r"bin", r"pcn", r"copay", r"deductible", r"effective(?: date)?", r"plan type",
-        r"subject", r"time", r"urgency", r"priority", r"comments?", r"notes?", r"message", r"contact(?: person)?",
-        r"amount billed", r"billed", r"allowed", r"paid", r"patient responsibility", r"clinic", r"organization", r"company",
-        r"department", r"dept", r"title", r"credentials", r"collected", r"collection date", r"date of collection",
-        r"admission date", r"admit date", r"date of admission", r"received", r"date received", r"accession(?: #| number)?",
-        r"effective date", r"expiration date",
-        r"marital status", r"emergency contact", r"visits requested", r"exam", r"drug", r"dose", r"site of care",
-        r"clinical indication", r"reason for (?:referral|visit)", r"chief complaint"]),
-]
-
-
-@dataclass(frozen=True)
-class Label:
-    key: str
-    role: str | None
-    strong: bool
-
-
-_LABELS: dict[str, Label] = {}
-_ALTERNATIVES: list[tuple[str, str]] = []
-for _key, _role, _strong, _phrases in _TABLE:
-    for _phrase in _phrases:
-        _group = f"L{len(_ALTERNATIVES)}"
-        _LABELS[_group] = Label(_key, _role, _strong)
-        # OCR reads "ID" as "1D" / "lD": accept those in labels.
-        _pattern = re.sub(r"(?<![a-z\\])id(?![a-z])", "[i1l|!]d", _phrase)
-        _ALTERNATIVES.append((_group, _pattern.replace(" ", r"\s+")))
-_ALTERNATIVES.sort(key=lambda g: -len(g[1]))
-LABEL_RE = re.compile(
-    r"(?<![A-Za-z0-9])(?:" + "|".join(f"(?P<{g}>{p})" for g, p in _ALTERNATIVES) + r")(?![A-Za-z'])",
-    re.IGNORECASE,
-)
-_AFTER = re.compile(r"\s*(?:[:;#]|no\.)|\s+(?:is|was|on file is)\s+(?=\S)")
 _COLON_ONLY = {"service", "services"}  # a heading or a word unless followed by ':'
 _LEAD = re.compile(r"^[\s\-\*\u2022\d\.\)]*$")
-
-# Section headings set a role for the generic labels below them.
-ROLE_WORDS: list[tuple[str, re.Pattern[str]]] = [
-    ("other", re.compile(r"\b(referred to|refer(?:ral)? to|specialist|consultant|radiologist|interpret|reading|rendering|servicing|performing|facility|attending|pcp|primary care)\b", re.I)),
-    ("ordering", re.compile(r"\b(ordering|requesting|referring|prescrib\w*|provider|physician|clinician|practitioner)\b", re.I)),
-    ("patient", re.compile(r"\b(patient|member|subscriber|insured|enrollee|beneficiary)\b", re.I)),
-    ("sender", re.compile(r"^\s*(from|sender)\b", re.I)),
-    ("recipient", re.compile(r"^\s*(to|recipient|attn)\b", re.I)),
-]
 
 
 @dataclass
@@ -174,23 +53,22 @@ class _Hit:
 
 
 def label_hits(seg: Segment) -> list[_Hit]:
+    """The labels of a segment that stand as labels there (see the module docstring)."""
     hits = []
-    for m in LABEL_RE.finditer(seg.text):
-        label = _LABELS[m.lastgroup or ""]
-        after = _AFTER.match(seg.text, m.end())
-        colon = after is not None
-        at_start = bool(_LEAD.match(seg.text[: m.start()]))
-        if not (colon or at_start or label.strong) or (not colon and m.group(0).lower() in _COLON_ONLY):
+    text = seg.text
+    for found in labels_in(text):
+        label, words = found.label, text[found.start:found.label_end]
+        colon = found.has_colon
+        at_start = bool(_LEAD.match(text[: found.start]))
+        if not (colon or at_start or label.strong) or (not colon and words.lower() in _COLON_ONLY):
             continue
-        if m.end() < len(seg.text) and seg.text[m.end()].isdigit() and m.group(0).lower() not in ("npi", "fax", "dob"):
-            continue  # "GRP64540" is a value, not a label glued to one
-        if not colon and not at_start and label.strong and m.group(0).islower() and len(m.group(0)) <= 4:
+        if not colon and not at_start and label.strong and words.islower() and len(words) <= 4:
             continue  # "dos" / "npi" in running lower-case text is a word, not a label
-        if re.match(r"\s*dear\b", seg.text, re.I):
+        if re.match(r"\s*dear\b", text, re.I):
             continue  # "Dear Appeals Reviewer:": a salutation, not a label
-        if not colon and not at_start and label.key == "payer_name" and not m.group(0)[0].isupper():
+        if not colon and not at_start and label.key == "payer_name" and not words[0].isupper():
             continue  # "her primary insurance denied it": prose, not a label
-        hits.append(_Hit(label, m.start(), after.end() if after else m.end(), colon, at_start))
+        hits.append(_Hit(label, found.start, found.end, colon, at_start))
     return hits
 
 
@@ -210,10 +88,9 @@ def find_labeled(view: DocView) -> list[Labeled]:
             hits = label_hits(seg)
             if not hits:
                 if len(seg.text.split()) <= 6 and not re.search(r"\d", seg.text):
-                    for name, pattern in ROLE_WORDS:
-                        if pattern.search(seg.text):
-                            section_role, row_role = name, None
-                            break
+                    role = role_cue(seg.text)
+                    if role is not None:
+                        section_role, row_role = role, None
                 continue
             for i, hit in enumerate(hits):
                 if hit.label.role and hit.label.key not in ("patient_dob", "member_id"):
@@ -246,6 +123,9 @@ def find_labeled(view: DocView) -> list[Labeled]:
                     text = right.text[:stop].rstrip()
                     if text:
                         out.append(Labeled(hit.label.key, role, seg, hit.start, hit.end, right, 0, len(text), "right", weak))
+                    run = _cell_run(view, right) if not right_hits else None
+                    if run is not None:  # "D.O.B.: | January | 22, | 2001": OCR split the value into cells
+                        out.append(Labeled(hit.label.key, role, seg, hit.start, hit.end, run, 0, len(run.text), "right", weak))
                 if right is None and seg.row + 1 < len(view.rows) and view.rows[seg.row + 1][0].page == seg.page:
                     nxt = view.rows[seg.row + 1][0]  # prose wrapped after the label: "..., NPI" / "1234567893."
                     nxt_hits = label_hits(nxt)
@@ -253,6 +133,10 @@ def find_labeled(view: DocView) -> list[Labeled]:
                     if stop > 0 and hit.start > 0:
                         out.append(Labeled(hit.label.key, role, seg, hit.start, hit.end, nxt, 0,
                                            len(nxt.text[:stop].rstrip()), "below", weak))
+                        run = _cell_run(view, nxt) if not nxt_hits else None
+                        if run is not None:  # "... ATTENDING PROVIDER:" / "Thomas, | Jasmine | MD"
+                            out.append(Labeled(hit.label.key, role, seg, hit.start, hit.end, run, 0, len(run.text),
+                                               "below", weak))
                 label_tokens = seg.tokens_in(hit.start, hit.end)
                 x0 = label_tokens[0].bbox[0] if label_tokens else seg.bbox[0]
                 if len(seg.text[: hit.start].strip()) <= 8:  # "# OF PAGES" read as "#4 OF PAGES": the cell's column
@@ -266,6 +150,11 @@ def find_labeled(view: DocView) -> list[Labeled]:
                     if stop > 0:
                         out.append(Labeled(hit.label.key, role, seg, hit.start, hit.end, below, 0,
                                            len(below.text[:stop].rstrip()), "below", weak))
+                elif right is None and hit.start == 0 and seg.index > 0:
+                    wrapped = _run_on_value(view, seg)
+                    if wrapped is not None:  # "... | ATTENDING PROVIDER:" / "Thomas, | Jasmine | MD"
+                        out.append(Labeled(hit.label.key, role, seg, hit.start, hit.end, wrapped, 0,
+                                           len(wrapped.text), "below", weak))
     out.extend(_from_key_values(view))
     out.extend(_wrapped_labels(view))
     return _with_continued_names(view, out)
@@ -287,12 +176,11 @@ def _wrapped_labels(view: DocView) -> list[Labeled]:
         tail, head = _LABEL_TAIL.search(last.text), _LABEL_HEAD.match(first.text)
         if not tail or not head:
             continue
-        full = LABEL_RE.fullmatch(f"{tail.group(1).strip()} {head.group(1).strip()}")
-        if not full:
+        label = whole_label(f"{tail.group(1).strip()} {head.group(1).strip()}")
+        if label is None:
             continue
-        label = _LABELS[full.lastgroup or ""]
-        alone = LABEL_RE.fullmatch(head.group(1).strip())
-        if alone and _LABELS[alone.lastgroup or ""].key == label.key:
+        alone = whole_label(head.group(1).strip())
+        if alone is not None and alone.key == label.key:
             continue  # the second line holds the whole label already
         start = head.end()
         while start < len(first.text) and first.text[start] == " ":
@@ -363,14 +251,18 @@ def _continued(view: DocView, item: Labeled) -> Labeled | None:
                 break
             if any(re.search(r"[A-Za-z0-9]{2}", s.text) for s in below_row):
                 if not after and below_row[0].bbox[0] < tokens[0].bbox[0]:  # prose: the line goes on at the margin
-                    words = []
-                    for t in below_row[0].tokens[:3]:
+                    words, ended = [], False
+                    for t in below_row[0].tokens[:4]:
+                        if t.text in ("|", ";"):  # a run-on form line's field separator ends the name
+                            ended = bool(words)
+                            break
                         if not _NAME_WORD.match(t.text) or _SENTENCE_START.match(t.text.rstrip(".,")):
                             break
                         words.append(t)
                         if t.text.endswith((".", ",")):
+                            ended = True
                             break
-                    if words and words[-1].text.endswith((".", ",")) and not label_hits(_pseudo_segment(words, seg)):
+                    if words and ended and len(words) <= 3 and not label_hits(_pseudo_segment(words, seg)):
                         extra = words
                 break
     if not extra:
@@ -379,6 +271,32 @@ def _continued(view: DocView, item: Labeled) -> Labeled | None:
     longer = _pseudo_segment(merged, seg)
     return Labeled(item.key, item.role, item.label_seg, item.label_start, item.label_end, longer, 0,
                    len(longer.text), item.placement, item.weak)
+
+
+def _run_on_value(view: DocView, seg: Segment) -> Segment | None:
+    """The value of a label that ends a run-on form line, wrapped to the start of the next line."""
+    if seg.row + 1 >= len(view.rows) or not view.rows[seg.row + 1] or view.rows[seg.row + 1][0].page != seg.page:
+        return None
+    nxt = view.rows[seg.row + 1][0]
+    if nxt.bbox[0] > view.rows[seg.row][0].bbox[0] + 10 or label_hits(nxt):
+        return None  # not at the line's margin, or a label of its own
+    return _cell_run(view, nxt) or nxt
+
+
+def _cell_run(view: DocView, first: Segment, max_cells: int = 3) -> Segment | None:
+    """A value cell and the short cells right after it in its row, read as one value: a date or a
+    name OCR split at wide letter gaps. None when no cell follows closely, or the next holds a label."""
+    row = view.rows[first.row] if 0 <= first.row < len(view.rows) else []
+    if first not in row or len(first.tokens) > 2:
+        return None
+    height = max(t.bbox[3] - t.bbox[1] for t in first.tokens)
+    tokens = list(first.tokens)
+    for nxt in row[row.index(first) + 1:row.index(first) + 1 + max_cells]:
+        if nxt.bbox[0] - tokens[-1].bbox[2] > 3 * height or len(nxt.tokens) > 2 or label_hits(nxt) \
+                or not re.search(r"[A-Za-z0-9]", nxt.text):
+            break
+        tokens.extend(nxt.tokens)
+    return _pseudo_segment(tokens, first) if len(tokens) > len(first.tokens) else None
 
 
 def _wrapped_value(view: DocView, seg: Segment, value_start: int) -> Segment | None:

@@ -146,7 +146,7 @@ def _split_segments(row: list[Token], ocr: bool = False) -> list[list[Token]]:
 def _join_split_labels(segments: list[list[Token]]) -> list[list[Token]]:
     """Two cells that together make one label ("LAST" | "NAME:", "MEMBER" | "ID#") become one cell:
     OCR split the label at a wide gap, and each half alone names a different field or none."""
-    from extractors.labels import LABEL_RE  # labels builds on this module
+    from extractors.patterns import label_at
 
     out: list[list[Token]] = []
     for seg in segments:
@@ -154,8 +154,8 @@ def _join_split_labels(segments: list[list[Token]]) -> list[list[Token]]:
         if prev is not None and len(prev) <= 2 and all(t.text.isalpha() for t in prev):
             head = " ".join(t.text for t in prev)
             joined = f"{head} {' '.join(t.text for t in seg)}"
-            m = LABEL_RE.match(joined)
-            if m and m.end() > len(head) + 1:
+            hit = label_at(joined)
+            if hit is not None and hit.label_end > len(head) + 1:
                 out[-1] = prev + seg
                 continue
         out.append(seg)

@@ -11,7 +11,7 @@ from pipeline.model import Audit, Packet, Page, PageSummary, Report
 
 
 def analyze(packet: Packet, pages: list[Page], options, timings: dict[str, float]) -> Report:
-    from extractors import extract_document
+    from extractors import extract_document, versions
     from models.classifier import ClassifierOptions, get_classifier
     from pipeline import __version__, checklists, triage
     from pipeline.identity import identity_problems
@@ -46,7 +46,7 @@ def analyze(packet: Packet, pages: list[Page], options, timings: dict[str, float
         documents=documents,
         checklist=result,
         audit=Audit(code_version=__version__, model_version=classifier.version,
-                    checklist_version=result.version, timings=timings,
+                    checklist_version=result.version, extractor_versions=versions(), timings=timings,
                     decisions=[f"checklist {result.id} decided by {result.decided_by}"]),
     )
     report.priority = triage.priority(report, packet)

@@ -292,6 +292,7 @@ class Audit(Model):
     code_version: str
     model_version: str | None = None
     checklist_version: str | None = None
+    extractor_versions: dict[str, str] = PydField({}, description="Pattern set and extractor per document type")
     timings: dict[str, float] = PydField({}, description="Seconds per stage")
     decisions: list[str] = []
 
