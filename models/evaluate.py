@@ -170,6 +170,19 @@ def markdown_tables(metrics: dict) -> str:
             tv = f"{t[label]['f1']:.3f} ({t[label]['support']})" if label in t else "-"
             bv = f"{b[label]['f1']:.3f} ({b[label]['support']})" if label in b else "-"
             out.append(f"| {label} | {tv} | {bv} |")
+    outside = metrics.get("outside_wording")
+    if outside:
+        out += ["", f"Hand-written pages outside the generator's wording (`models/eval/`, {outside['pages']} pages, "
+                "committed model and the baseline trained on the same pages): accuracy "
+                f"{outside['transformer']['accuracy']['overall']['accuracy']:.3f} transformer, "
+                f"{outside['baseline']['accuracy']['overall']['accuracy']:.3f} baseline.", "",
+                "| class | transformer F1 | baseline F1 | support |", "|---|---|---|---|"]
+        t, b = outside["transformer"]["per_class"], outside["baseline"]["per_class"]
+        for label in LABELS:
+            if label in t or label in b:
+                row = t.get(label) or b[label]
+                out.append(f"| {label} | {t[label]['f1'] if label in t else 0:.3f} | "
+                           f"{b[label]['f1'] if label in b else 0:.3f} | {row['support']} |")
     out += ["", f"Calibration: temperature {final['temperature']}; expected calibration error "
             f"{final['transformer']['ece']} on all evaluation pages, {lo['transformer']['ece']} on held-out layouts; "
             f"mean confidence when right {final['transformer']['mean_confidence_when_right']}, "

@@ -39,6 +39,7 @@ from pipeline.model import Model, PagePrediction
 log = logging.getLogger("intakeiq.train")
 
 REPO = Path(__file__).resolve().parents[1]
+OUTSIDE_PAGES = REPO / "models" / "eval" / "outside_pages.jsonl"
 DEFAULT_CACHE = Path(os.environ.get("INTAKEIQ_CACHE", Path.home() / ".cache" / "intakeiq")) / "train"
 
 
@@ -51,28 +52,31 @@ class TrainOptions(Model):
     calibration_share: float = PydField(0.2, gt=0, lt=1, description="Share of training packets kept for calibration")
     cache: str = PydField(str(DEFAULT_CACHE), description="Folder for generated packets and page-text JSONL")
     out: str = PydField(str(REPO / "models" / "weights"), description="Where weights and metrics are written")
-    num_layers: int = PydField(4, ge=2, le=6, description="Encoder layers used (of MiniLM's 6)")
+    num_layers: int = PydField(3, ge=2, le=6, description="Encoder layers used (of MiniLM's 6)")
     trainable_layers: int = PydField(1, ge=1, le=2, description="Top encoder layers fine-tuned")
-    max_length: int = PydField(128, ge=32, le=512, description="Tokens read per page")
-    epochs: int = PydField(8, ge=1, description="Passes over the training pages")
+    max_length: int = PydField(96, ge=32, le=512, description="Tokens read per page")
+    epochs: int = PydField(6, ge=1, description="Passes over the training pages")
     batch_size: int = PydField(32, ge=4)
     lr: float = PydField(3e-4, gt=0, description="Learning rate of the encoder layer (head: 5x)")
-    noise_copies: int = PydField(2, ge=0, description="OCR-noise copies of each text-layer training page")
-    folds: int = PydField(1, ge=1, le=3, description="Leave-layout-out folds (each holds out one family per type)")
+    noise_copies: int = PydField(1, ge=0, description="OCR-noise copies of each text-layer training page")
+    folds: int = PydField(3, ge=1, le=4, description="Leave-layout-out folds (each holds out one family per type)")
     workers: int | None = PydField(None, description="OCR workers while reading; default one per core")
     max_ocr_train_packets: int | None = PydField(
-        28, description="Scanned/fax training packets read with OCR (the rest are skipped: OCR is slow); None: all"
+        None, description="Scanned/fax training packets read with OCR (the rest are skipped: OCR is slow); None: all"
     )
     threads: int | None = PydField(None, description="torch CPU threads")
-    extra_n: int = PydField(0, ge=0, description="Extra training packets from generator seed + 1 (0: none)")
+    extra_n: int = PydField(200, ge=0, description="Extra training packets from generator seed + 1 (0: none)")
     extra_rendering: str | None = PydField(
         "born_digital", description="Rendering of the extra packets (born_digital: text layer, cheap to read)"
     )
     extra_cap_per_type: int = PydField(
         30, ge=1, description="Pages per document type kept from the extra packets (balances rare types)"
     )
+    char_features: int = PydField(
+        4096, ge=0, description="Hashed character n-gram features of the whole page beside the encoder (0: none)"
+    )
     class_weight_power: float = PydField(
-        0.0, ge=0, le=1, description="Loss weight of a type ~ 1 / count**power (0: unweighted)"
+        0.5, ge=0, le=1, description="Loss weight of a type ~ 1 / count**power (0: unweighted)"
     )
 
 
@@ -223,6 +227,31 @@ def layout_folds(records: Sequence[dict], folds: int, seed: int) -> list[set[str
     return out
 
 
+def outside_rows(path: Path = OUTSIDE_PAGES) -> list[dict]:
+    """Pages written by hand outside the generator (``models/eval/README.md``), as evaluation rows.
+
+    They are text only: the layout cues are those of a text-layer page with that many words."""
+    from models.classifier import layout_features
+    from pipeline.model import Line, Page, Word
+
+    if not path.is_file():
+        return []
+    rows = []
+    for line in path.read_text().splitlines():
+        if not line.strip():
+            continue
+        item = json.loads(line)
+        lines = [t for t in item["text"].split("\n") if t.strip()]
+        box = (0.0, 0.0, 0.0, 0.0)
+        page = Page(page=1, width=612.0, height=792.0, method="text_layer",
+                    words=[Word(text=w, bbox=box, confidence=1.0) for w in item["text"].split()],
+                    lines=[Line(text=t, bbox=box) for t in lines])
+        rows.append({"packet_id": item["id"], "page": 1, "rendering": "outside", "type": item["type"],
+                     "layout": item.get("style", ""), "lines": lines, "text": "\n".join(lines),
+                     "features": layout_features(page), "error": None})
+    return rows
+
+
 # --------------------------------------------------------------------------- model training
 
 
@@ -259,19 +288,21 @@ def frozen_states(net, tokenizer, texts: Sequence[str], max_length: int, batch_s
     return out
 
 
-def _stack(states: Sequence, feats: Sequence[Sequence[float]]):
+def _stack(states: Sequence, feats, idx: Sequence[int]):
+    """Padded hidden states, mask and head inputs of the texts ``idx``."""
     import torch
 
-    width = max(s.shape[0] for s in states)
-    hidden = torch.zeros((len(states), width, states[0].shape[1]))
-    mask = torch.zeros((len(states), width), dtype=torch.long)
-    for row, s in enumerate(states):
+    chosen = [states[i] for i in idx]
+    width = max(s.shape[0] for s in chosen)
+    hidden = torch.zeros((len(chosen), width, chosen[0].shape[1]))
+    mask = torch.zeros((len(chosen), width), dtype=torch.long)
+    for row, s in enumerate(chosen):
         hidden[row, : s.shape[0]] = s.float()
         mask[row, : s.shape[0]] = 1
-    return hidden, mask, torch.tensor([list(f) for f in feats], dtype=torch.float32)
+    return hidden, mask, feats[torch.tensor(list(idx))]
 
 
-def top_logits(net, states: Sequence, feats: Sequence[Sequence[float]], batch_size: int = 64):
+def top_logits(net, states: Sequence, feats, batch_size: int = 64):
     import torch
 
     net.eval()
@@ -280,12 +311,12 @@ def top_logits(net, states: Sequence, feats: Sequence[Sequence[float]], batch_si
     with torch.inference_mode():
         for start in range(0, len(order), batch_size):
             idx = order[start : start + batch_size]
-            hidden, mask, f = _stack([states[i] for i in idx], [feats[i] for i in idx])
+            hidden, mask, f = _stack(states, feats, idx)
             out[torch.tensor(idx)] = net.top(hidden, mask, f)
     return out
 
 
-def init_head(net, states: Sequence, feats: Sequence, labels: Sequence[int], batch_size: int = 64) -> None:
+def init_head(net, states: Sequence, feats, labels: Sequence[int], batch_size: int = 64) -> None:
     """Start the head as a logistic regression on the pretrained layer's pooled output (LBFGS):
     fine-tuning then starts from a good classifier instead of a random one."""
     import torch
@@ -296,7 +327,7 @@ def init_head(net, states: Sequence, feats: Sequence, labels: Sequence[int], bat
     with torch.inference_mode():
         for start in range(0, len(order), batch_size):
             idx = order[start : start + batch_size]
-            hidden, mask, f = _stack([states[i] for i in idx], [feats[i] for i in idx])
+            hidden, mask, f = _stack(states, feats, idx)
             rows.append(net.pooled(hidden, mask, f))
     x = torch.cat(rows).clone()
     y = torch.tensor(list(labels))
@@ -317,7 +348,7 @@ def init_head(net, states: Sequence, feats: Sequence, labels: Sequence[int], bat
         linear.bias.copy_(bias)
 
 
-def train_top(net, states: Sequence, feats: Sequence, labels: Sequence[int], options: TrainOptions) -> list[float]:
+def train_top(net, states: Sequence, feats, labels: Sequence[int], options: TrainOptions) -> list[float]:
     """Fine-tune the top layer(s) and the head on cached frozen states; returns the loss per epoch."""
     import torch
 
@@ -346,7 +377,7 @@ def train_top(net, states: Sequence, feats: Sequence, labels: Sequence[int], opt
         rng.shuffle(batches)
         total = 0.0
         for b in batches:
-            hidden, mask, f = _stack([states[i] for i in b], [feats[i] for i in b])
+            hidden, mask, f = _stack(states, feats, b)
             loss = loss_fn(net.top(hidden, mask, f), torch.tensor([labels[i] for i in b]))
             optim.zero_grad()
             loss.backward()
@@ -389,7 +420,8 @@ def run(options: TrainOptions) -> dict:
     from safetensors.torch import save_file
 
     from models.baseline import TfidfBaseline
-    from models.classifier import FEATURE_NAMES, META_FILE, WEIGHTS_FILE, build_network, load_tokenizer
+    from models.classifier import (FEATURE_NAMES, META_FILE, MODEL_NAME, WEIGHTS_FILE, build_network, head_inputs,
+                                   load_tokenizer)
     from models.evaluate import boundary_scores, full_report, layout_report
 
     started = time.perf_counter()
@@ -436,9 +468,9 @@ def run(options: TrainOptions) -> dict:
     log.info("pages: %d fit (%d texts with noise), %d calibration, %d eval; %d folds of held-out layouts",
              len(base_rows), len(texts), len(calib_rows), len(eval_rows), len(folds))
 
-    meta = {"name": "page-classifier.v1", "labels": list(LABELS), "features": list(FEATURE_NAMES),
+    meta = {"name": MODEL_NAME, "labels": list(LABELS), "features": list(FEATURE_NAMES),
             "num_layers": options.num_layers, "trainable_layers": options.trainable_layers,
-            "max_length": options.max_length, "dropout": 0.1}
+            "max_length": options.max_length, "char_features": options.char_features, "dropout": 0.1}
     tokenizer = load_tokenizer()
     t_train = time.perf_counter()
     frozen_net = build_network(meta)
@@ -446,29 +478,30 @@ def run(options: TrainOptions) -> dict:
     calib_states = frozen_states(frozen_net, tokenizer, [r["text"] for r in calib_rows], options.max_length)
     eval_states = frozen_states(frozen_net, tokenizer, [r["text"] for r in eval_rows], options.max_length)
     frozen_s = time.perf_counter() - t_train
+    feats = head_inputs(texts, feats, options.char_features)
+    calib_feats = head_inputs([r["text"] for r in calib_rows], [r["features"] for r in calib_rows], options.char_features)
+    eval_feats = head_inputs([r["text"] for r in eval_rows], [r["features"] for r in eval_rows], options.char_features)
 
     def train_model(held: set[str]):
         """A fresh top layer + head trained without ``held`` layouts, with its temperature."""
         torch.manual_seed(options.seed)
         net = build_network(meta)
         keep = [i for i, lay in enumerate(layouts) if lay not in held]
-        losses = train_top(net, [states[i] for i in keep], [feats[i] for i in keep], [labels[i] for i in keep], options)
+        losses = train_top(net, [states[i] for i in keep], feats[torch.tensor(keep)], [labels[i] for i in keep], options)
         cal = [i for i, r in enumerate(calib_rows) if r["layout"] not in held]
-        logits = top_logits(net, [calib_states[i] for i in cal], [calib_rows[i]["features"] for i in cal])
+        logits = top_logits(net, [calib_states[i] for i in cal], calib_feats[torch.tensor(cal)])
         temperature = fit_temperature(logits, [LABEL_INDEX[calib_rows[i]["type"]] for i in cal])
         return net, temperature, losses, keep
 
-    def eval_predictions(net, temperature: float) -> list[PagePrediction]:
-        logits = top_logits(net, eval_states, [r["features"] for r in eval_rows])
-        probs = torch.softmax(logits / temperature, dim=1)
-        conf, best = probs.max(dim=1)
+    def eval_predictions(net, temperature: float, rows=eval_rows, states=eval_states, feats=eval_feats):
+        """Calibrated predictions for ``rows``; an unreadable page is ``other`` at 0, as in the pipeline."""
+        conf, best = torch.softmax(top_logits(net, states, feats) / temperature, dim=1).max(dim=1)
         out = [PagePrediction(type=LABELS[int(b)], confidence=round(float(c), 4)) for b, c in zip(best, conf)]
         return [p if r["lines"] and not r["error"] else PagePrediction(type="other", confidence=0.0)
-                for p, r in zip(out, eval_rows)]
+                for p, r in zip(out, rows)]
 
-    def baseline_predictions(keep: list[int]) -> list[PagePrediction]:
-        model = TfidfBaseline(options.seed).fit([texts[i] for i in keep], [LABELS[labels[i]] for i in keep])
-        return model.predict_texts([r["text"] for r in eval_rows])
+    def fit_baseline(keep: list[int]) -> TfidfBaseline:
+        return TfidfBaseline(options.seed).fit([texts[i] for i in keep], [LABELS[labels[i]] for i in keep])
 
     # leave-layout-out: each eval page is scored by the fold model that never saw its layout
     held_pred: dict[int, PagePrediction] = {}
@@ -477,7 +510,8 @@ def run(options: TrainOptions) -> dict:
     for k, held in enumerate(folds):
         t0 = time.perf_counter()
         net, temperature, losses, keep = train_model(held)
-        preds, base = eval_predictions(net, temperature), baseline_predictions(keep)
+        preds = eval_predictions(net, temperature)
+        base = fit_baseline(keep).predict_texts([r["text"] for r in eval_rows])
         for i, r in enumerate(eval_rows):
             if r["layout"] in held:
                 held_pred[i], held_base[i] = preds[i], base[i]
@@ -499,7 +533,9 @@ def run(options: TrainOptions) -> dict:
     net, temperature, losses, keep = train_model(set())
     final_s = time.perf_counter() - t0
     meta["temperature"] = temperature
-    final_preds, final_base = eval_predictions(net, temperature), baseline_predictions(keep)
+    baseline = fit_baseline(keep)
+    final_preds = eval_predictions(net, temperature)
+    final_base = baseline.predict_texts([r["text"] for r in eval_rows])
     metrics = {
         "options": options.model_dump(),
         "data": {"train_packets": options.n_train, "eval_packets": options.n_eval,
@@ -517,6 +553,21 @@ def run(options: TrainOptions) -> dict:
             "baseline": full_report(eval_rows, final_base),
         },
     }
+    outside = outside_rows()
+    if outside:  # hand-written pages in wording the generator never used: both final models
+        outside_texts = [r["text"] for r in outside]
+        outside_preds = eval_predictions(
+            net, temperature, outside, frozen_states(frozen_net, tokenizer, outside_texts, options.max_length),
+            head_inputs(outside_texts, [r["features"] for r in outside], options.char_features))
+        outside_base = baseline.predict_texts(outside_texts)
+        metrics["outside_wording"] = {
+            "pages": len(outside),
+            "transformer": layout_report(outside, outside_preds),
+            "baseline": layout_report(outside, outside_base),
+            "errors": [{"id": r["packet_id"], "type": r["type"], "style": r["layout"], "transformer": p.type,
+                        "confidence": p.confidence, "baseline": q.type}
+                       for r, p, q in zip(outside, outside_preds, outside_base) if p.type != r["type"] or q.type != r["type"]],
+        }
     out = Path(options.out)
     out.mkdir(parents=True, exist_ok=True)
     save_file(net.trained_state(), str(out / WEIGHTS_FILE), metadata={"name": meta["name"]})
@@ -550,6 +601,8 @@ def main(argv: list[str] | None = None) -> None:
         "final_model_accuracy": {m: {k: v["accuracy"] for k, v in final[m]["accuracy"].items()}
                                  for m in ("transformer", "baseline")},
         "boundary_f1": {m: {k: v["f1"] for k, v in final[m]["split"].items()} for m in ("transformer", "baseline")},
+        "outside_wording_accuracy": {m: metrics["outside_wording"][m]["accuracy"]["overall"]["accuracy"]
+                                     for m in ("transformer", "baseline")} if "outside_wording" in metrics else None,
         "timing_s": metrics["timing_s"],
     }
     print(json.dumps(summary, indent=2))

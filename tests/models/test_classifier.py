@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from models.classifier import WEIGHTS_DIR, WEIGHTS_FILE, ClassifierOptions, get_classifier, resolve_device
+from models.classifier import MODEL_NAME, WEIGHTS_DIR, WEIGHTS_FILE, ClassifierOptions, get_classifier, resolve_device
 from pipeline.errors import IntakeError
 from pipeline.model import Failure, Line, Page
 
@@ -66,7 +66,7 @@ def test_weights_are_committed_and_small():
 
 
 def test_loads_offline_once_with_a_version(classifier, monkeypatch):
-    assert classifier.version.startswith("page-classifier.v1+")
+    assert classifier.version.startswith(f"{MODEL_NAME}+")
     assert classifier.device == "cpu"
     assert get_classifier(ClassifierOptions(device="cpu")) is classifier
 
