@@ -5,7 +5,9 @@ the heaviest group is the packet's patient. The documents a case is about (reque
 registration, payer letter) weigh double, so two stray notes of another patient do not outvote
 the request and the card; ties go to the group of the earliest document. Names compare on given +
 family name, order-insensitive, with a little tolerance for OCR noise; middle names and initials
-are ignored. Dates of birth that failed validation are not compared.
+are ignored. Names and dates of birth that failed validation are not compared: a value the
+extractor itself rejected (an address or a plan name read as the patient's name) is no evidence
+of another patient.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from difflib import SequenceMatcher
 from pipeline.model import Document, Problem
 
 NAME_SIMILARITY = 0.85
+GIVEN_NAME_SIMILARITY = 0.7  # only between documents with the same date of birth
 REQUIREMENT = "same patient"
 CASE_DOCUMENTS = ("prior_auth_request", "referral_order", "insurance_card", "patient_registration",
                   "payer_determination", "remittance_eob")
@@ -44,16 +47,37 @@ def same_name(a: str, b: str) -> bool:
     return a == b or sorted(a.split()) == sorted(b.split()) or SequenceMatcher(None, a, b).ratio() >= NAME_SIMILARITY
 
 
+def _similar(a: str, b: str, at_least: float) -> bool:
+    return SequenceMatcher(None, a, b).ratio() >= at_least
+
+
+def names_agree(a: str, b: str, same_dob: bool) -> bool:
+    """Names of one person. With the same date of birth on both documents, OCR noise is the likely
+    cause of a difference, so more of it is allowed: family names alike (0.85), given names
+    fairly alike (0.7; "Josmathian" for "Jonathan"), either order. Twins share the date of birth
+    and the family name but not a given name ("John" and "Jane": 0.5), so they stay apart."""
+    if same_name(a, b):
+        return True
+    if not same_dob:
+        return False
+    ta, tb = a.split(), b.split()
+    if len(ta) != 2 or len(tb) != 2:
+        return False
+    return any(_similar(ta[1], y[1], NAME_SIMILARITY) and _similar(ta[0], y[0], GIVEN_NAME_SIMILARITY)
+               for y in (tb, tb[::-1]))
+
+
 def doc_identity(doc: Document) -> tuple[str | None, str | None]:
     name = doc.fields.get("patient_name")
     dob = doc.fields.get("patient_dob")
-    name_value = name_key(name.value) if name is not None else None
+    name_value = name_key(name.value) if name is not None and name.valid else None
     dob_value = str(dob.value) if dob is not None and dob.valid and dob.value else None
     return name_value, dob_value
 
 
 def _compatible(group: Identity, name: str | None, dob: str | None) -> bool:
-    if name and group.name and not same_name(name, group.name):
+    same_dob = bool(dob and group.dob and dob == group.dob)
+    if name and group.name and not names_agree(name, group.name, same_dob):
         return False
     return not (dob and group.dob and dob != group.dob)
 
@@ -100,8 +124,9 @@ def identity_problems(documents: list[Document]) -> list[Problem]:
         if any(doc.doc_id in g.doc_ids for g in groups if g is main) or not any(doc.doc_id in g.doc_ids for g in groups):
             continue
         name, dob = doc_identity(doc)
+        same_dob = bool(dob and main.dob and dob == main.dob)
         fields = [f for f, mine, theirs in (("patient_name", name, main.name), ("patient_dob", dob, main.dob))
-                  if mine and theirs and not (same_name(mine, theirs) if f == "patient_name" else mine == theirs)]
+                  if mine and theirs and not (names_agree(mine, theirs, same_dob) if f == "patient_name" else mine == theirs)]
         fields = fields or ["patient_name"]
         what = " and ".join("patient name" if f == "patient_name" else "date of birth" for f in fields)
         problems.append(Problem(

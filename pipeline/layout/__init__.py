@@ -51,7 +51,8 @@ def annotate(page: Page, image: np.ndarray, source: PageSource, options: LayoutO
         update["checkboxes"] = find_checkboxes(words, raster, options)
     if options.signatures:
         boxes = [c.bbox for c in update.get("checkboxes", [])]
-        update["signatures"] = find_signatures(words, boxes, raster, page.width, options)
+        update["signatures"] = find_signatures(words, boxes, raster, page.width, options,
+                                               text_layer=page.method == "text_layer")
     log.debug(
         "layout page %s: %d key-values, %d checkboxes, %d tables, %d signatures",
         page.page,
