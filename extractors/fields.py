@@ -65,14 +65,22 @@ _NAME_BAD_WORDS = {
     "blue", "cross", "shield", "aetna", "cigna", "humana", "united", "medicare", "medicaid", "partners", "practice",
     "family", "internal", "medicine", "orthopedics", "oncology", "cardiology", "neurology", "university", "street",
     "suite", "road", "avenue", "office", "fax", "phone", "cover", "sheet", "to", "from", "pages", "approved", "denied",
+    "use", "and", "ppo", "hmo", "epo", "choice", "advantage",
 }
+US_STATES = set(
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK "
+    "OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI".split()
+)
+_CITY_STATE = re.compile(r"[A-Za-z .'\-]+,\s*(?P<state>[A-Z]{2})")
 
 
 def parse_name(text: str, ocr: bool = False) -> Value | None:
     stop = _NAME_STOP.search(text)
     cut = text[: stop.start()] if stop else text
     cut = cut.strip(" ,:-")
-    if not cut:
+    city_state = _CITY_STATE.fullmatch(cut)
+    if not cut or (city_state and city_state["state"] in US_STATES  # "Springfield, IL" is an address,
+                   and city_state["state"].lower() not in normalize.CREDENTIALS):  # "Chen, MD" a name
         return None
     words = cut.split()
     printed = [w for w in words if normalize._cred_key(w) not in normalize.CREDENTIALS

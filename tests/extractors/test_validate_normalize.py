@@ -118,3 +118,18 @@ def test_ids_phones_counts_lists_determinations():
     assert normalize.determination("PENDED - UNDER REVIEW") == "pended"
     assert normalize.determination("ADDITIONAL INFORMATION REQUIRED") == "more_info_requested"
     assert normalize.determination("APPROVED") == "approved"
+
+
+@pytest.mark.parametrize("text", ["Springfield, IL", "USE AND", "Choice PPO", "Evergreen HMO"])
+def test_address_lines_headings_and_plan_names_are_not_person_names(text):
+    from extractors.fields import parse_name
+
+    assert parse_name(text) is None
+
+
+@pytest.mark.parametrize("text, name", [("DOE, JANE A", "Jane A Doe"), ("Il Sung Park", "Il Sung Park"),
+                                        ("Hill, Al", "Al Hill")])
+def test_real_names_still_parse(text, name):
+    from extractors.fields import parse_name
+
+    assert parse_name(text).value == name
