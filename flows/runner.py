@@ -1,24 +1,25 @@
 """Run the per-packet task chains on a task runner chosen when the flow starts.
 
 With a Dask scheduler address the chains run on that cluster (``prefect-dask``); otherwise on a
-local thread pool. The runner belongs to the ``process-packets`` subflow, so the parent flow can
-pick it from its own parameters (a flow's task runner is otherwise fixed where it is defined).
+local thread pool. The flow opens the runner itself and submits to it (``TaskRunner.submit``
+is what ``Task.submit`` calls on the flow's own runner), so the runner can come from the flow's
+parameters without a subflow: a subflow run would cost extra API round trips and its own
+heartbeat teardown on every batch (see ``bench/flow.py``).
 """
 
 from __future__ import annotations
 
 import os
 
-from prefect import flow
 from prefect.futures import PrefectFuture
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from flows.tasks import analyze_packet, deliver_packet, release_claim, take_packet
 from pipeline.batch import BatchSettings, Job
 from pipeline.storage import PacketRef
 
 
-def task_runner(dask_address: str | None, local_workers: int = 2):
+def task_runner(dask_address: str | None, local_workers: int = 2) -> TaskRunner:
     if dask_address:
         from prefect_dask import DaskTaskRunner
 
@@ -26,17 +27,11 @@ def task_runner(dask_address: str | None, local_workers: int = 2):
     return ThreadPoolTaskRunner(max_workers=local_workers)
 
 
-@flow(name="process-packets", persist_result=False)
-def process_packets(settings: BatchSettings, refs: list[PacketRef]) -> list[Job]:
-    """Submit take (claim, fetch) -> analyze -> deliver (write, complete, archive) per packet."""
-    chains = [submit_chain(settings, ref) for ref in refs]
-    return [collect(settings, ref, chain) for ref, chain in zip(refs, chains)]
-
-
-def submit_chain(settings: BatchSettings, ref: PacketRef) -> list[PrefectFuture]:
-    taken = take_packet.submit(settings, ref)
-    analyzed = analyze_packet.submit(settings, taken)
-    return [taken, analyzed, deliver_packet.submit(settings, analyzed)]
+def submit_chain(runner: TaskRunner, settings: BatchSettings, ref: PacketRef) -> list[PrefectFuture]:
+    """take (claim, fetch) -> analyze -> deliver (write, complete, archive) for one packet."""
+    taken = runner.submit(take_packet, {"settings": settings, "ref": ref})
+    analyzed = runner.submit(analyze_packet, {"settings": settings, "job": taken})
+    return [taken, analyzed, runner.submit(deliver_packet, {"settings": settings, "job": analyzed})]
 
 
 def collect(settings: BatchSettings, ref: PacketRef, chain: list[PrefectFuture]) -> Job:
@@ -53,8 +48,10 @@ def collect(settings: BatchSettings, ref: PacketRef, chain: list[PrefectFuture])
 
 def run_packets(settings: BatchSettings, refs: list[PacketRef], dask_address: str | None,
                 local_workers: int = 2) -> list[Job]:
-    """The packets' chains on Dask (the given address, else INTAKEIQ_DASK_ADDRESS) or local threads."""
+    """The packets' chains on Dask (the given address, else INTAKEIQ_DASK_ADDRESS) or local threads
+    (``local_workers`` packets at once), submitted from the calling flow run."""
     if not refs:
         return []
-    runner = task_runner(dask_address or os.environ.get("INTAKEIQ_DASK_ADDRESS") or None, local_workers)
-    return process_packets.with_options(task_runner=runner)(settings, refs)
+    with task_runner(dask_address or os.environ.get("INTAKEIQ_DASK_ADDRESS") or None, local_workers) as runner:
+        chains = [submit_chain(runner, settings, ref) for ref in refs]
+        return [collect(settings, ref, chain) for ref, chain in zip(refs, chains)]

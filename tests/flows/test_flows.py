@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
 from pipeline.store import ResultsStore
 from tests.storage import servers
 from tests.storage.packets import born_digital_pdf, corrupt_pdf, folder_packet
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def upload_dir(client, bucket: str, prefix: str, root) -> None:
@@ -48,10 +54,13 @@ def test_process_batch_on_dask_writes_reports_and_artifacts(prefect_api, dask_ad
     assert [(row["packet_id"], row["status"]) for row in table] == \
         [("CASE-9", "processed")] + [(f"PKT-{n}", "processed") for n in range(3)]
     incomplete = [row for row in table if row["checklist_status"] == "incomplete"]
-    for row in incomplete:  # a markdown note per incomplete packet, naming what is missing
-        note = read_artifacts(f"packet-{row['packet_id'].lower()}")[0]
-        assert note["type"] == "markdown" and all(doc in note["data"] for doc in row["missing"].split(", ") if doc)
-    assert incomplete, "the generated packets include incomplete ones, so their notes are checked"
+    assert incomplete, "the generated packets include incomplete ones, so the note is checked"
+    note = read_artifacts("process-batch-incomplete")[0]  # one note per run (the re-run completed none)
+    assert note["type"] == "markdown"
+    sections = {part.split(":")[0]: part for part in note["data"].split("\n## ")[1:]}
+    assert sorted(sections) == sorted(row["packet_id"] for row in incomplete)
+    for row in incomplete:
+        assert all(doc in sections[row["packet_id"]] for doc in row["missing"].split(", ") if doc)
 
 
 def read_artifacts(key: str) -> list[dict]:
@@ -106,34 +115,63 @@ def _only(drop, name, tmp_path):
     return one
 
 
-def test_two_concurrent_inbox_runs_process_each_packet_once(prefect_api, tmp_path, stages):
-    from flows.inbox import fax_inbox
+def test_two_concurrent_inbox_runs_process_each_packet_once(prefect_api, tmp_path, bucket, s3_env, stages):
+    """Two fax-inbox flow runs in two OS processes, started together against the same Prefect API,
+    S3 server, inbox and SQLite results store. The bucket is versioned, so a report written twice
+    would leave two versions: each packet must have exactly one report version and one processed/
+    source, and the runs must have overlapped in time (start/end as the Prefect server saw them)."""
+    from minio.versioningconfig import ENABLED, VersioningConfig
+    from prefect.settings import PREFECT_API_URL
 
-    inbox = tmp_path / "inbox"
+    client = servers.s3_client(s3_env)
+    client.set_bucket_versioning(bucket, VersioningConfig(ENABLED))
+    drop = tmp_path / "drop"
     for n in range(6):
-        born_digital_pdf(inbox / f"FAX-{n}.pdf", n)
+        born_digital_pdf(drop / f"FAX-{n}.pdf", n)
+    upload_dir(client, bucket, "inbox/", drop)
     store_url = f"sqlite:///{tmp_path / 'results.db'}"
-    results: list[list[dict]] = []
-    errors: list[BaseException] = []
+    env = dict(os.environ, PREFECT_API_URL=str(PREFECT_API_URL.value()), INTAKEIQ_TEST_RUNS="2",
+               OMP_THREAD_LIMIT="1", HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
+    results = [tmp_path / f"run-{n}.json" for n in range(2)]
+    procs = [subprocess.Popen([sys.executable, "-m", "tests.flows.inbox_run", f"s3://{bucket}/inbox",
+                               f"s3://{bucket}/out", store_url, str(tmp_path / "barrier"), str(result)],
+                              cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+             for result in results]
+    try:
+        outputs = [proc.communicate(timeout=300)[0] for proc in procs]
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    assert [proc.returncode for proc in procs] == [0, 0], [o[-3000:] for o in outputs]
+    runs = [json.loads(result.read_text()) for result in results]
+    assert runs[0]["pid"] != runs[1]["pid"] and runs[0]["flow_run_id"] != runs[1]["flow_run_id"]
 
-    def poll() -> None:
-        try:
-            results.append(fax_inbox(str(inbox), str(tmp_path / "out"), store_url=store_url, settle_seconds=0))
-        except BaseException as exc:  # surfaced by the assertion below
-            errors.append(exc)
+    seen = [read_flow_run(run["flow_run_id"]) for run in runs]  # as recorded by the Prefect server
+    assert [(f["name"], f["state_type"]) for f in seen] == [("fax-inbox", "COMPLETED")] * 2, seen
+    starts, ends = [f["start_time"] for f in seen], [f["end_time"] for f in seen]
+    assert max(starts) < min(ends), f"the flow runs did not overlap: {seen}"
+    assert max(r["started"] for r in runs) < min(r["ended"] for r in runs)
 
-    threads = [threading.Thread(target=poll) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=300)
-    assert not errors and len(results) == 2
-    done = [r["packet_id"] for rows in results for r in rows if r["state"] == "archived"]
-    assert sorted(done) == [f"FAX-{n}" for n in range(6)]  # each processed by exactly one of the runs
-    records = ResultsStore(store_url).records()
-    assert [(r.attempts, r.state) for r in records] == [(1, "done")] * 6
-    assert sorted(p.name for p in (inbox / "processed").iterdir()) == [f"FAX-{n}.pdf" for n in range(6)]
-    assert sorted(p.name for p in inbox.iterdir()) == ["processed"]
+    archived = [r["packet_id"] for run in runs for r in run["rows"] if r["state"] == "archived"]
+    assert sorted(archived) == [f"FAX-{n}" for n in range(6)]  # each processed by exactly one of the runs
+    assert all(r["state"] in ("archived", "skipped") for run in runs for r in run["rows"])
+    versions = [o.object_name for o in client.list_objects(bucket, prefix="out/", recursive=True, include_version=True)
+                if not o.is_delete_marker]
+    assert sorted(n for n in versions if n.endswith("report.json")) == [f"out/FAX-{n}/report.json" for n in range(6)]
+    assert names(client, bucket, "inbox/") == [f"inbox/processed/FAX-{n}.pdf" for n in range(6)]
+    assert [(r.attempts, r.state) for r in ResultsStore(store_url).records()] == [(1, "done")] * 6
+
+
+def read_flow_run(flow_run_id: str) -> dict:
+    from prefect import get_client
+
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_run(flow_run_id)
+        flow = client.read_flow(run.flow_id)
+    return {"name": flow.name, "state_type": run.state_type.value if run.state_type else None,
+            "start_time": run.start_time, "end_time": run.end_time}
 
 
 def test_s3_server_killed_mid_batch_then_restarted(prefect_api, tmp_path, bucket, s3_env, stages):
