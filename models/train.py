@@ -59,6 +59,7 @@ class TrainOptions(Model):
     batch_size: int = PydField(32, ge=4)
     lr: float = PydField(3e-4, gt=0, description="Learning rate of the encoder layer (head: 5x)")
     noise_copies: int = PydField(1, ge=0, description="OCR-noise copies of each text-layer training page")
+    crop_copies: int = PydField(0, ge=0, description="Copies of each training page cut to a random window of its lines")
     folds: int = PydField(3, ge=1, le=4, description="Leave-layout-out folds (each holds out one family per type)")
     workers: int | None = PydField(None, description="OCR workers while reading; default one per core")
     max_ocr_train_packets: int | None = PydField(
@@ -72,6 +73,7 @@ class TrainOptions(Model):
     extra_cap_per_type: int = PydField(
         30, ge=1, description="Pages per document type kept from the extra packets (balances rare types)"
     )
+    outside_pages: str = PydField(str(OUTSIDE_PAGES), description="Hand-written pages scored by both final models")
     char_features: int = PydField(
         4096, ge=0, description="Hashed character n-gram features of the whole page beside the encoder (0: none)"
     )
@@ -176,6 +178,16 @@ def ocr_noise(text: str, rng: random.Random, rate: float = 0.04) -> str:
             words.append(word)
         lines.append(" ".join(words))
     return "\n".join(lines)
+
+
+def crop(text: str, rng: random.Random, keep: tuple[float, float] = (0.4, 0.8), drop_words: float = 0.15) -> str:
+    """A random window of the page's lines with some words dropped: the page without the header
+    or the wording a template always prints, so that the rest of the page has to carry the type."""
+    lines = text.split("\n")
+    n = max(1, round(len(lines) * rng.uniform(*keep)))
+    start = rng.randrange(0, max(1, len(lines) - n + 1))
+    kept = [" ".join(w for w in line.split(" ") if rng.random() >= drop_words) for line in lines[start : start + n]]
+    return "\n".join(line for line in kept if line)
 
 
 def fax_header(rng: random.Random, sender: str) -> str:
@@ -462,6 +474,7 @@ def run(options: TrainOptions) -> dict:
                 if rng.random() < 0.5:  # as if it came through a fax machine
                     text = ocr_noise(fax_header(rng, r["lines"][0] if r["lines"] else ""), rng, 0.1) + "\n" + text
                 copies.append((text, f))
+        copies += [(crop(r["text"], rng), r["features"]) for _ in range(options.crop_copies) if r["text"]]
         for text, f in copies:
             texts.append(text), feats.append(f), labels.append(LABEL_INDEX[r["type"]]), layouts.append(r["layout"])
     folds = layout_folds(train_rows + eval_rows, options.folds, options.seed)
@@ -553,7 +566,7 @@ def run(options: TrainOptions) -> dict:
             "baseline": full_report(eval_rows, final_base),
         },
     }
-    outside = outside_rows()
+    outside = outside_rows(Path(options.outside_pages))
     if outside:  # hand-written pages in wording the generator never used: both final models
         outside_texts = [r["text"] for r in outside]
         outside_preds = eval_predictions(
