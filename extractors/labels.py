@@ -162,21 +162,36 @@ def find_labeled(view: DocView) -> list[Labeled]:
 
 _LABEL_TAIL = re.compile(r"(?:^|[|;]|\.\s)\s*([A-Za-z][A-Za-z ]{0,30})$")
 _LABEL_HEAD = re.compile(r"\s*([A-Za-z#][A-Za-z .#]{0,20}?)\s*:")
+_PROSE_HEADS = (re.compile(r"\s*([A-Za-z]+)\b"), re.compile(r"\s*([A-Za-z]+ [A-Za-z]+)\b"))
+
+
+def _split_label(tail: str, first_text: str):
+    """The label whose words end one line and start the next, and where its value starts: after
+    a ':' ("SUBSCRIBER" / "ID: ..."), or with no ':' for a label trusted in prose ("Completed" /
+    "on 2026-11-23")."""
+    head = _LABEL_HEAD.match(first_text)
+    if head:
+        label = whole_label(f"{tail} {head.group(1).strip()}")
+        return (label, head) if label else (None, None)
+    for pattern in _PROSE_HEADS:
+        head = pattern.match(first_text)
+        label = whole_label(f"{tail} {head.group(1)}") if head else None
+        if label is not None and label.strong:
+            return label, head
+    return None, None
 
 
 def _wrapped_labels(view: DocView) -> list[Labeled]:
     """A label that prose or a run-on form line breaks across two lines ("... | SUBSCRIBER" /
-    "ID: W578569973 | ..."; "... | ID" / "#: 27884287551 | ..."): the end of one line and the
-    start of the next read together as one label, its value after the ':'."""
+    "ID: W578569973 | ..."; "... | ID" / "#: 27884287551 | ..."; "... Completed" / "on 2026-11-23."):
+    the end of one line and the start of the next read together as one label."""
     out: list[Labeled] = []
     for row, nxt in zip(view.rows, view.rows[1:]):
         if not row or not nxt or nxt[0].page != row[-1].page:
             continue
         last, first = row[-1], nxt[0]
-        tail, head = _LABEL_TAIL.search(last.text), _LABEL_HEAD.match(first.text)
-        if not tail or not head:
-            continue
-        label = whole_label(f"{tail.group(1).strip()} {head.group(1).strip()}")
+        tail = _LABEL_TAIL.search(last.text)
+        label, head = _split_label(tail.group(1).strip(), first.text) if tail else (None, None)
         if label is None:
             continue
         alone = whole_label(head.group(1).strip())

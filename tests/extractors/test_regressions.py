@@ -166,3 +166,14 @@ def test_group_label_split_from_no_and_a_transmit_header_are_not_values():
     page = Page(page=1, width=612, height=792, method="ocr", words=header + body.words,
                 key_values=[KeyValue(key=key, value=value, confidence=0.9)])
     assert extract_document(_doc("prior_auth_request"), [page])["group_number"].value == "406440-003"
+
+
+def test_a_prose_label_broken_across_two_lines_still_dates_the_report():
+    page = page_from_rows([
+        [(50, "Cumulative Lab Report")],
+        [(50, "Patient name: Meadows, Alexandra. Born 2/9/54. Accession #: G22-317520. Completed")],
+        [(50, "on 2026-11-23.")],
+        [(50, "WBC 5.8 K/uL 4.0-11.0")],
+    ])
+    fields = extract_document(_doc("lab_result"), [page])
+    assert fields["document_date"].value == "2026-11-23"
