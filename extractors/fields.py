@@ -65,7 +65,7 @@ _NAME_BAD_WORDS = {
     "blue", "cross", "shield", "aetna", "cigna", "humana", "united", "medicare", "medicaid", "partners", "practice",
     "family", "internal", "medicine", "orthopedics", "oncology", "cardiology", "neurology", "university", "street",
     "suite", "road", "avenue", "office", "fax", "phone", "cover", "sheet", "to", "from", "pages", "approved", "denied",
-    "use", "and", "ppo", "hmo", "epo", "choice", "advantage",
+    "use", "and", "ppo", "hmo", "epo", "choice", "advantage", "identification", "subscriber", "insured",
 }
 US_STATES = set(
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK "

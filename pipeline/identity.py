@@ -5,9 +5,10 @@ the heaviest group is the packet's patient. The documents a case is about (reque
 registration, payer letter) weigh double, so two stray notes of another patient do not outvote
 the request and the card; ties go to the group of the earliest document. Names compare on given +
 family name, order-insensitive, with a little tolerance for OCR noise; middle names and initials
-are ignored. Names and dates of birth that failed validation are not compared: a value the
-extractor itself rejected (an address or a plan name read as the patient's name) is no evidence
-of another patient.
+are ignored. Names and dates of birth that failed validation, or were read with a confidence
+below ``MIN_EVIDENCE_CONFIDENCE``, are not compared: a value the extractor itself rejected (an
+address or a plan name read as the patient's name) or OCR garble ("OO Lar" at 0.14) is no
+evidence of another patient (a low-confidence field goes to review on its own).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pipeline.model import Document, Problem
 
 NAME_SIMILARITY = 0.85
 GIVEN_NAME_SIMILARITY = 0.7  # only between documents with the same date of birth
+MIN_EVIDENCE_CONFIDENCE = 0.5
 REQUIREMENT = "same patient"
 CASE_DOCUMENTS = ("prior_auth_request", "referral_order", "insurance_card", "patient_registration",
                   "payer_determination", "remittance_eob")
@@ -70,9 +72,10 @@ def names_agree(a: str, b: str, same_dob: bool) -> bool:
 def doc_identity(doc: Document) -> tuple[str | None, str | None]:
     name = doc.fields.get("patient_name")
     dob = doc.fields.get("patient_dob")
-    name_value = name_key(name.value) if name is not None and name.valid else None
-    dob_value = str(dob.value) if dob is not None and dob.valid and dob.value else None
-    return name_value, dob_value
+    def usable(f) -> bool:
+        return f is not None and f.valid and bool(f.value) and f.confidence >= MIN_EVIDENCE_CONFIDENCE
+
+    return (name_key(name.value) if usable(name) else None), (str(dob.value) if usable(dob) else None)
 
 
 def _compatible(group: Identity, name: str | None, dob: str | None) -> bool:

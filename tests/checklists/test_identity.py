@@ -45,3 +45,10 @@ def test_twins_share_a_date_of_birth_and_family_name_but_stay_apart():
     d.add("prior_auth_request", patient_name="Jonathan Williams", signature_present=True)
     d.add("medical_necessity_letter", patient_name="Josmathian Willaims")
     assert other_patient_docs(d.docs) == {"PKT-d2"}
+
+
+def test_a_name_read_with_very_low_confidence_is_not_another_patient():
+    """OCR garble on a faxed card ("OO Lar" at 0.14) is no evidence; the same name read clearly is."""
+    docs = _packet(field("Oo Lar", confidence=0.14))
+    assert identity_problems(docs) == [] and other_patient_docs(docs) == set()
+    assert other_patient_docs(_packet(field("Oo Lar", confidence=0.9))) == {"PKT-d3"}
