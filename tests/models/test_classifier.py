@@ -121,3 +121,13 @@ def test_options_reject_unknown_settings():
         ClassifierOptions(device="gpu")
     with pytest.raises(ValueError):
         ClassifierOptions(batchsize=8)
+
+
+def test_character_channel_reads_shapes_not_digits_and_the_whole_page():
+    from models.classifier import char_ngrams
+
+    a, b, c = char_ngrams(["Member ID W123456789 DOB 01/02/1960", "Member ID W987654321 DOB 11/12/1971",
+                           "Member ID W123456789 DOB 01/02/1960 " + "filler " * 300 + "Explanation of Benefits"], 4096)
+    assert abs(float((a * a).sum()) - 1.0) < 1e-5
+    assert (a == b).all()  # ids and dates differ only in digits: same shape
+    assert float((a * c).sum()) < 0.99  # words past any token window still count
