@@ -25,34 +25,17 @@ from typing import Literal
 
 from pydantic import Field as PydField
 
+from extractors.fields import Reader
+from extractors.view import DocView
 from pipeline.model import Document, Model, Page, PagePrediction
 
-_PAGE_OF = re.compile(r"\b(?:page|pg\.?|p\.)\s*0*(\d{1,3})\s*(?:of|/)\s*0*(\d{1,3})\b", re.I)
+_PAGE_OF = re.compile(r"\b(?:pa[gq][eoc]|pg\.?|p\.)\s*0*(\d{1,3})\s*(?:of|/)\s*0*(\d{1,3})\b", re.I)
 _FAX_HINT = re.compile(
     r"\bfax\b|\bfrom\b|\bto:|\d{3}[\s.\-)]{1,2}\d{3}[\s.\-]\d{4}|\+?\b1?\d{10}\b|\b\d{1,2}:\d{2}(?:\s?[ap]m)?\b|"
     r"\bt-\d{2,4}\b|\b\d{1,2}[/-](?:\d{1,2}|[a-z]{3})[/-]\d{2,4}\b|\b[a-z]{3}\s+\d{1,2},?\s+\d{4}\b",
     re.I,
 )
-_CONTINUED = re.compile(r"\(?\bcontinued\b(?!\s+on)|\bcont(?:'|’)?d\b|continuation", re.I)
-_PATIENT_LABEL = r"(?:patient(?:\s+full)?\s+name|member\s+name|pt\.?\s+name|patient|^name)"
-_DOB_LABEL = r"(?:patient\s+)?(?:dob|d\.o\.b\.?|date\s+of\s+birth|birth\s*date)"
-_DATE_LABEL = (
-    r"(?:date\s+of\s+service|dos|service\s+date|visit\s+date|date\s+of\s+visit|encounter\s+date|"
-    r"exam\s+date|date\s+of\s+exam|report\s+date|date\s+reported|collection\s+date|collected|"
-    r"note\s+date|letter\s+date|date\s+of\s+letter|order\s+date|date\s+ordered|referral\s+date|"
-    r"date\s+of\s+request|request\s+date|date\s+submitted|reported|resulted|final\s+report|"
-    r"registration\s+date|today's\s+date|statement\s+date|date\s+processed|discharge\s+date|date)"
-)
-# a label with its value on the same line ("DOB: 01/02/1960") ...
-_PATIENT_INLINE = re.compile(rf"(?:^|(?<=\s)){_PATIENT_LABEL}[ \t]*:[ \t]*(?P<v>[A-Za-z].*)", re.I)
-_DOB_INLINE = re.compile(rf"\b{_DOB_LABEL}[ \t]*[:#]?[ \t]*(?P<v>\S.*)", re.I)
-_DATE_INLINE = re.compile(rf"(?<!birth )(?<!birth)\b{_DATE_LABEL}[ \t]*[:#][ \t]*(?P<v>\S.*)", re.I)
-# ... or alone on its line, the value on the next one (form grids read column by column)
-_PATIENT_ALONE = re.compile(rf"{_PATIENT_LABEL}[ \t]*:?", re.I)
-_DOB_ALONE = re.compile(rf"{_DOB_LABEL}[ \t]*:?", re.I)
-_DATE_ALONE = re.compile(rf"{_DATE_LABEL}[ \t]*:?", re.I)
-_NAME_STOP = {"dob", "date", "sex", "mrn", "id", "member", "birth", "gender", "age", "phone", "account", "patient",
-              "insurance", "address", "provider", "group", "policy", "pt"}
+_CONTINUED = re.compile(r"\(?\bc[oa]nt[il1]nu[ec]d\b(?!\s+on)|\bcont(?:'|’)?d\b|continuation", re.I)
 
 
 class SplitOptions(Model):
@@ -98,24 +81,6 @@ def _fax_page(line: str) -> tuple[int, int | None] | None:
     return (int(m.group(1)), None) if m else None
 
 
-def _date_value(text: str, kind: str) -> str | None:
-    from extractors.normalize import parse_date
-
-    parsed = parse_date(text, kind=kind)
-    return parsed.value.isoformat() if parsed else None
-
-
-def _name_key(raw: str) -> str | None:
-    words = []
-    for word in re.split(r"[\s,]+", raw):
-        clean = re.sub(r"[^a-z]", "", word.lower())
-        if clean in _NAME_STOP:
-            break
-        if len(clean) > 1:
-            words.append(clean)
-    return " ".join(sorted(words)) if len(words) >= 2 else None
-
-
 def _title(lines: list[str]) -> str | None:
     """The first line that reads like a title: short, mostly letters, no field label."""
     for line in lines[:4]:
@@ -126,16 +91,19 @@ def _title(lines: list[str]) -> str | None:
     return None
 
 
-def _labelled(lines: list[str], inline: re.Pattern, alone: re.Pattern) -> list[str]:
-    """Values printed after a label: on the label's line, or on the next line when the label is alone."""
-    values = []
-    for i, line in enumerate(lines):
-        if alone.fullmatch(line):
-            if i + 1 < len(lines):
-                values.append(lines[i + 1])
-            continue
-        values += [m.group("v") for m in inline.finditer(line)]
-    return values
+def _identity_and_date(page: Page) -> tuple[str | None, str | None, str | None]:
+    """The page's labelled patient name (as sorted lower-case words), date of birth and document
+    date, read by the extractors' label engine (so a column-header row "DATE  AUTHOR" over
+    "13-Nov-2026  K. Brown, NP" counts as much as "Date: ..."). Only values that validate count."""
+    reader = Reader(DocView(Document(doc_id="page", type="other", confidence=1.0, pages=[page.page]), [page]))
+
+    def value(name: str) -> str | None:
+        found = reader.labelled(name)
+        return str(found.value) if found is not None and found.valid else None
+
+    name = value("patient_name")
+    patient = " ".join(sorted(name.lower().split())) if name else None
+    return patient, value("patient_dob"), value("document_date") or value("service_date")
 
 
 def page_cues(page: Page) -> PageCues:
@@ -149,11 +117,7 @@ def page_cues(page: Page) -> PageCues:
         m = _PAGE_OF.search(line)
         if m and 0 < int(m.group(1)) <= int(m.group(2)):
             page_of = (int(m.group(1)), int(m.group(2)))
-    patient = next((k for v in _labelled(body, _PATIENT_INLINE, _PATIENT_ALONE) if (k := _name_key(v))), None)
-    dob = next((d for v in _labelled(body, _DOB_INLINE, _DOB_ALONE) if (d := _date_value(v[:24], "dob"))), None)
-    doc_date = next(
-        (d for v in _labelled(body, _DATE_INLINE, _DATE_ALONE) if (d := _date_value(v[:24], "any")) and d != dob), None
-    )
+    patient, dob, doc_date = _identity_and_date(page)
     return PageCues(
         page_of=page_of,
         fax_page=fax_page,

@@ -1,12 +1,14 @@
 """Splitting pages into documents: page types plus boundary cues."""
 
-from pipeline.model import Line, Page, PagePrediction
+from pipeline.model import Line, Page, PagePrediction, Word
 from pipeline.split import SplitOptions, page_cues, split_documents
 
 
 def page(n: int, *lines: str) -> Page:
+    """A text-layer page whose lines are printed at 10 pt (about 5.5 pt per character)."""
     return Page(page=n, width=612, height=792, method="text_layer",
-                lines=[Line(text=t, bbox=(72.0, 72.0 + 14 * i, 400.0, 84.0 + 14 * i)) for i, t in enumerate(lines)])
+                lines=[Line(text=t, bbox=(72.0, 72.0 + 14 * i, 72.0 + 5.5 * len(t), 84.0 + 14 * i))
+                       for i, t in enumerate(lines)])
 
 
 def pred(doc_type: str, confidence: float = 0.95) -> PagePrediction:
@@ -119,3 +121,44 @@ def test_a_last_page_closes_its_document():
     ]
     docs = split_documents("P", pages, [pred("clinical_note")] * 3)
     assert spans(docs) == [("clinical_note", [1, 2]), ("clinical_note", [3])]
+
+
+def grid_page(n: int, rows: list[list[tuple[float, str]]]) -> Page:
+    """A text-layer page of cells (left edge in points, text), one row every 14 pt, as words."""
+    words, lines = [], []
+    for i, row in enumerate(rows):
+        y0 = 72.0 + 14 * i
+        for x, text in row:
+            for word in text.split():
+                words.append(Word(text=word, bbox=(x, y0, x + 5.5 * len(word), y0 + 10), confidence=1.0))
+                x += 5.5 * (len(word) + 1)
+        lines.append(Line(text="   ".join(t for _, t in row), bbox=(row[0][0], y0, 540.0, y0 + 10)))
+    return Page(page=n, width=612, height=792, method="text_layer", words=words, lines=lines)
+
+
+def test_a_date_under_a_column_header_row_splits_back_to_back_notes():
+    # "DATE  AUTHOR" over "13-Nov-2026  Kevin J. Brown, NP": the extractors' label engine reads the column
+    def note(n: int, date: str) -> Page:
+        return grid_page(n, [[(72, "Allen Orthopedic Associates")], [(72, "HISTORY AND PHYSICAL")],
+                             [(72, "MEMBER NAME"), (250, "DATE OF BIRTH"), (400, "MRN")],
+                             [(72, "Brock, Madison"), (250, "5/23/92"), (400, "9567974")],
+                             [(72, "DATE"), (250, "AUTHOR")],
+                             [(72, date), (250, "Kevin J. Brown, NP")],
+                             [(72, "Chief complaint: knee pain")]])
+
+    first, second = note(1, "13-Nov-2026"), note(2, "01-Sep-2026")
+    assert page_cues(first).doc_date == "2026-11-13"
+    assert (page_cues(first).patient, page_cues(first).dob) == ("brock madison", "1992-05-23")
+    docs = split_documents("P", [first, second], [pred("clinical_note"), pred("clinical_note")])
+    assert spans(docs) == [("clinical_note", [1]), ("clinical_note", [2])]
+
+
+def test_ocr_slips_in_page_numbers_and_continued_keep_a_document_together():
+    pages = [
+        page(1, "DISCHARGE SUMMARY", "Member Name: WILLIAMS, JENNIFER", "Hospital course: improved", "Page 1 of 2"),
+        page(2, "St. Anne Ragional Mospital . Discharge Summary (cantinued)", "DISCHARGE ME DIGATIONS",
+             "Continue home medications.", "Pago 2 of 2"),
+    ]
+    assert page_cues(pages[1]).page_of == (2, 2) and page_cues(pages[1]).continued
+    docs = split_documents("P", pages, [pred("discharge_summary")] * 2)
+    assert spans(docs) == [("discharge_summary", [1, 2])]
