@@ -148,6 +148,20 @@ def _acc_row(name: str, acc: dict) -> str:
     return f"| {name} | " + " | ".join(cells) + " |"
 
 
+def _set_table(scores: dict, what: str) -> list[str]:
+    """Both final models' accuracy and per-class F1 on one set of pages from outside the generator."""
+    t, b = scores["transformer"], scores["baseline"]
+    out = [f"{what}, {scores['pages']} pages; committed model and the baseline trained on the same pages): accuracy "
+           f"{t['accuracy']['overall']['accuracy']:.3f} transformer, {b['accuracy']['overall']['accuracy']:.3f} baseline.",
+           "", "| class | transformer F1 | baseline F1 | support |", "|---|---|---|---|"]
+    for label in LABELS:
+        row = t["per_class"].get(label) or b["per_class"].get(label)
+        if row and row["support"]:
+            out.append(f"| {label} | {t['per_class'][label]['f1'] if label in t['per_class'] else 0:.3f} | "
+                       f"{b['per_class'][label]['f1'] if label in b['per_class'] else 0:.3f} | {row['support']} |")
+    return out
+
+
 def markdown_tables(metrics: dict) -> str:
     """The model card's metric tables from ``models/weights/metrics.json``."""
     head = "| model | " + " | ".join(_GROUPS) + " |\n|---|" + "---|" * len(_GROUPS)
@@ -170,19 +184,12 @@ def markdown_tables(metrics: dict) -> str:
             tv = f"{t[label]['f1']:.3f} ({t[label]['support']})" if label in t else "-"
             bv = f"{b[label]['f1']:.3f} ({b[label]['support']})" if label in b else "-"
             out.append(f"| {label} | {tv} | {bv} |")
-    outside = metrics.get("outside_wording")
-    if outside:
-        out += ["", f"Hand-written pages outside the generator's wording (`models/eval/`, {outside['pages']} pages, "
-                "committed model and the baseline trained on the same pages): accuracy "
-                f"{outside['transformer']['accuracy']['overall']['accuracy']:.3f} transformer, "
-                f"{outside['baseline']['accuracy']['overall']['accuracy']:.3f} baseline.", "",
-                "| class | transformer F1 | baseline F1 | support |", "|---|---|---|---|"]
-        t, b = outside["transformer"]["per_class"], outside["baseline"]["per_class"]
-        for label in LABELS:
-            if label in t or label in b:
-                row = t.get(label) or b[label]
-                out.append(f"| {label} | {t[label]['f1'] if label in t else 0:.3f} | "
-                           f"{b[label]['f1'] if label in b else 0:.3f} | {row['support']} |")
+    for key, what in (("outside_wording", "Hand-written pages outside the generator's and the training pages' wording "
+                                           "(`models/eval/outside_pages.jsonl`"),
+                      ("real_documents", "Real documents nobody here wrote (`models/eval/real_pages.json`: FUNSD test "
+                                         "forms, CMS-1500, the Medicare card sample")):
+        if key in metrics:
+            out += ["", *_set_table(metrics[key], what)]
     out += ["", f"Calibration: temperature {final['temperature']}; expected calibration error "
             f"{final['transformer']['ece']} on all evaluation pages, {lo['transformer']['ece']} on held-out layouts; "
             f"mean confidence when right {final['transformer']['mean_confidence_when_right']}, "

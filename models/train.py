@@ -9,7 +9,8 @@ Steps (each cached under ``--cache`` so a second run is quick):
    page texts as JSONL keyed by the generator seed and count;
 3. hold out one layout family per document type (truth ``layout``: "<type>/<family>"), chosen by
    the seed: their pages are never trained on; born-digital training texts get a copy with
-   synthetic OCR noise;
+   synthetic OCR noise; hand-written pages in other senders' wording (``models/train_pages``)
+   join every fold's training data;
 4. run the frozen lower encoder layers once, then fine-tune the top layer + head;
 5. fit the temperature on calibration packets (a share of the training packets, never trained on);
 6. score the transformer and the TF-IDF baseline on the evaluation packets: page-type accuracy on
@@ -21,6 +22,7 @@ Steps (each cached under ``--cache`` so a second run is quick):
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import logging
 import os
@@ -40,6 +42,9 @@ log = logging.getLogger("intakeiq.train")
 
 REPO = Path(__file__).resolve().parents[1]
 OUTSIDE_PAGES = REPO / "models" / "eval" / "outside_pages.jsonl"
+WRITTEN_PAGES = REPO / "models" / "train_pages"
+REAL_PAGES = REPO / "models" / "eval" / "real_pages.json"
+SHARED_DATA = REPO.parent / "shared" / "data"
 DEFAULT_CACHE = Path(os.environ.get("INTAKEIQ_CACHE", Path.home() / ".cache" / "intakeiq")) / "train"
 
 
@@ -74,6 +79,15 @@ class TrainOptions(Model):
         30, ge=1, description="Pages per document type kept from the extra packets (balances rare types)"
     )
     outside_pages: str = PydField(str(OUTSIDE_PAGES), description="Hand-written pages scored by both final models")
+    real_pages: str = PydField(
+        str(REAL_PAGES), description="Real documents in ../shared/data with types given by hand, read with the real "
+        "reader and scored by both final models (skipped when ../shared/data is absent)",
+    )
+    written_pages: list[str] = PydField(
+        default_factory=lambda: [str(p) for p in sorted(WRITTEN_PAGES.glob("*.jsonl"))],
+        description="Hand-written training pages in other senders' wording (models/train_pages/README.md), "
+        "in every fold's training data; [] for generator pages only",
+    )
     char_features: int = PydField(
         4096, ge=0, description="Hashed character n-gram features of the whole page beside the encoder (0: none)"
     )
@@ -96,18 +110,32 @@ def generate(seed: int, n: int, cache: Path, rendering: str | None = None) -> Pa
     return out
 
 
-def _packet_path(gen: Path, truth: dict) -> Path:
-    return gen / "packets" / truth["source"]
-
-
 OCR_RENDERINGS = ("scanned", "fax")
 
 
 def read_packets(gen: Path, cache_file: Path, workers: int | None, max_ocr_packets: int | None = None) -> list[dict]:
-    """Page rows for the packets under ``gen``, read with the real reader; cached as JSONL.
+    """Page rows for the generated packets under ``gen``, read with the real reader; cached as JSONL.
 
     ``max_ocr_packets`` caps the scanned and fax packets read (OCR is slow on a small CPU); the
     first ones in packet order are kept, so a run is reproducible."""
+    truths = [json.loads(p.read_text()) for p in sorted((gen / "truth").glob("*.json"))]
+    if max_ocr_packets is not None:
+        ocr = [t["packet_id"] for t in truths if t["rendering"] in OCR_RENDERINGS][max_ocr_packets:]
+        truths = [t for t in truths if t["packet_id"] not in set(ocr)]
+    return read_truths(truths, gen / "packets", cache_file, workers)
+
+
+def real_truths(labels: Path) -> list[dict]:
+    """Truth records for the real documents in ``models/eval/real_pages.json`` (one type per page)."""
+    if not labels.is_file() or not SHARED_DATA.is_dir():
+        return []
+    return [{"packet_id": f"real-{n:03d}", "source": source, "rendering": "real",
+             "pages": [{"page": i, "type": t, "layout": f"real/{source}", "doc": i} for i, t in enumerate(item["types"], 1)]}
+            for n, (source, item) in enumerate(sorted(json.loads(labels.read_text()).items()), start=1)]
+
+
+def read_truths(truths: Sequence[dict], packets: Path, cache_file: Path, workers: int | None) -> list[dict]:
+    """Page rows for ``truths`` (files under ``packets``), read with the real reader; cached as JSONL."""
     from models.classifier import layout_features, page_text
     from pipeline.load import load_packet
     from pipeline.read import ReadOptions, read_pages
@@ -117,16 +145,12 @@ def read_packets(gen: Path, cache_file: Path, workers: int | None, max_ocr_packe
         for line in cache_file.read_text().splitlines():
             row = json.loads(line)
             done.setdefault(row["packet_id"], []).append(row)
-    truths = [json.loads(p.read_text()) for p in sorted((gen / "truth").glob("*.json"))]
-    if max_ocr_packets is not None:
-        ocr = [t["packet_id"] for t in truths if t["rendering"] in OCR_RENDERINGS][max_ocr_packets:]
-        truths = [t for t in truths if t["packet_id"] not in set(ocr)]
     with cache_file.open("a") as sink:
         for n, truth in enumerate(truths, start=1):
             if truth["packet_id"] in done:
                 continue
             t0 = time.perf_counter()
-            packet = load_packet(_packet_path(gen, truth))
+            packet = load_packet(packets / truth["source"])
             if packet.error is not None:
                 log.warning("packet %s failed to load: %s", truth["packet_id"], packet.error.code)
                 done[truth["packet_id"]] = []
@@ -239,8 +263,8 @@ def layout_folds(records: Sequence[dict], folds: int, seed: int) -> list[set[str
     return out
 
 
-def outside_rows(path: Path = OUTSIDE_PAGES) -> list[dict]:
-    """Pages written by hand outside the generator (``models/eval/README.md``), as evaluation rows.
+def text_rows(path: Path, rendering: str) -> list[dict]:
+    """Pages written by hand as text (``models/eval/``, ``models/train_pages/``), as page rows.
 
     They are text only: the layout cues are those of a text-layer page with that many words."""
     from models.classifier import layout_features
@@ -258,9 +282,9 @@ def outside_rows(path: Path = OUTSIDE_PAGES) -> list[dict]:
         page = Page(page=1, width=612.0, height=792.0, method="text_layer",
                     words=[Word(text=w, bbox=box, confidence=1.0) for w in item["text"].split()],
                     lines=[Line(text=t, bbox=box) for t in lines])
-        rows.append({"packet_id": item["id"], "page": 1, "rendering": "outside", "type": item["type"],
-                     "layout": item.get("style", ""), "lines": lines, "text": "\n".join(lines),
-                     "features": layout_features(page), "error": None})
+        rows.append({"packet_id": item["id"], "page": 1, "rendering": rendering, "type": item["type"],
+                     "layout": f"{rendering}/{item['id']}", "style": item.get("style", ""), "method": "text_layer",
+                     "lines": lines, "text": "\n".join(lines), "features": layout_features(page), "error": None})
     return rows
 
 
@@ -455,7 +479,8 @@ def run(options: TrainOptions) -> dict:
                                   options.workers)
         train_rows += balanced_extra(extra_rows, options.extra_cap_per_type, options.seed)
     read_s = time.perf_counter() - t_read
-    train_rows = [r for r in train_rows if r["type"] in LABEL_INDEX and not r["error"]]
+    written_rows = [r for path in options.written_pages for r in text_rows(Path(path), "written")]
+    train_rows = [r for r in train_rows + written_rows if r["type"] in LABEL_INDEX and not r["error"]]
     eval_rows = [r for r in eval_rows if r["type"] in LABEL_INDEX]
 
     rng = random.Random(options.seed)
@@ -477,7 +502,8 @@ def run(options: TrainOptions) -> dict:
         copies += [(crop(r["text"], rng), r["features"]) for _ in range(options.crop_copies) if r["text"]]
         for text, f in copies:
             texts.append(text), feats.append(f), labels.append(LABEL_INDEX[r["type"]]), layouts.append(r["layout"])
-    folds = layout_folds(train_rows + eval_rows, options.folds, options.seed)
+    # held-out layouts are generator layouts: written pages (each its own "layout") are in every fold's training
+    folds = layout_folds([r for r in train_rows + eval_rows if r["rendering"] != "written"], options.folds, options.seed)
     log.info("pages: %d fit (%d texts with noise), %d calibration, %d eval; %d folds of held-out layouts",
              len(base_rows), len(texts), len(calib_rows), len(eval_rows), len(folds))
 
@@ -552,7 +578,7 @@ def run(options: TrainOptions) -> dict:
     metrics = {
         "options": options.model_dump(),
         "data": {"train_packets": options.n_train, "eval_packets": options.n_eval,
-                 "extra_packets": options.extra_n, "train_pages_read": len(train_rows),
+                 "extra_packets": options.extra_n, "written_pages": len(written_rows), "train_pages_read": len(train_rows),
                  "train_pages_by_type": _count(train_rows, "type"), "fit_pages": len(base_rows),
                  "fit_texts_with_noise": len(texts), "calibration_pages": len(calib_rows),
                  "eval_pages": len(eval_rows), "eval_pages_by_rendering": _count(eval_rows, "rendering")},
@@ -566,21 +592,26 @@ def run(options: TrainOptions) -> dict:
             "baseline": full_report(eval_rows, final_base),
         },
     }
-    outside = outside_rows(Path(options.outside_pages))
-    if outside:  # hand-written pages in wording the generator never used: both final models
-        outside_texts = [r["text"] for r in outside]
-        outside_preds = eval_predictions(
-            net, temperature, outside, frozen_states(frozen_net, tokenizer, outside_texts, options.max_length),
-            head_inputs(outside_texts, [r["features"] for r in outside], options.char_features))
-        outside_base = baseline.predict_texts(outside_texts)
-        metrics["outside_wording"] = {
-            "pages": len(outside),
-            "transformer": layout_report(outside, outside_preds),
-            "baseline": layout_report(outside, outside_base),
-            "errors": [{"id": r["packet_id"], "type": r["type"], "style": r["layout"], "transformer": p.type,
-                        "confidence": p.confidence, "baseline": q.type}
-                       for r, p, q in zip(outside, outside_preds, outside_base) if p.type != r["type"] or q.type != r["type"]],
-        }
+    def final_scores(rows: list[dict]) -> dict:
+        """Both final models on pages from outside the generator, and the pages either got wrong."""
+        texts_ = [r["text"] for r in rows]
+        preds = eval_predictions(net, temperature, rows, frozen_states(frozen_net, tokenizer, texts_, options.max_length),
+                                 head_inputs(texts_, [r["features"] for r in rows], options.char_features))
+        base = baseline.predict_texts(texts_)
+        return {"pages": len(rows), "transformer": layout_report(rows, preds), "baseline": layout_report(rows, base),
+                "errors": [{"id": r["packet_id"], "page": r["page"], "type": r["type"], "style": r.get("style", r["layout"]),
+                            "transformer": p.type, "confidence": p.confidence, "baseline": q.type}
+                           for r, p, q in zip(rows, preds, base) if p.type != r["type"] or q.type != r["type"]]}
+
+    outside = text_rows(Path(options.outside_pages), "outside")
+    if outside:  # hand-written pages in wording neither the generator nor the training pages used
+        metrics["outside_wording"] = final_scores(outside)
+    real_labels = Path(options.real_pages)
+    real = read_truths(real_truths(real_labels), SHARED_DATA,
+                       cache / f"pages-real-{hashlib.sha256(real_labels.read_bytes()).hexdigest()[:8]}.jsonl",
+                       options.workers) if real_labels.is_file() else []
+    if real:  # real forms, cards and faxes nobody here wrote
+        metrics["real_documents"] = final_scores(real)
     out = Path(options.out)
     out.mkdir(parents=True, exist_ok=True)
     save_file(net.trained_state(), str(out / WEIGHTS_FILE), metadata={"name": meta["name"]})
@@ -603,7 +634,9 @@ def main(argv: list[str] | None = None) -> None:
         kind = {int: int, float: float, str: str}.get(field.annotation, str)  # type: ignore[arg-type]
         if field.annotation == (int | None):
             kind = int
-        parser.add_argument(f"--{name.replace('_', '-')}", type=kind, default=field.default, help=field.description)
+        many = {"nargs": "*"} if field.annotation == list[str] else {}
+        parser.add_argument(f"--{name.replace('_', '-')}", type=kind, default=field.get_default(call_default_factory=True),
+                            help=field.description, **many)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     metrics = run(TrainOptions(**vars(args)))
@@ -614,8 +647,8 @@ def main(argv: list[str] | None = None) -> None:
         "final_model_accuracy": {m: {k: v["accuracy"] for k, v in final[m]["accuracy"].items()}
                                  for m in ("transformer", "baseline")},
         "boundary_f1": {m: {k: v["f1"] for k, v in final[m]["split"].items()} for m in ("transformer", "baseline")},
-        "outside_wording_accuracy": {m: metrics["outside_wording"][m]["accuracy"]["overall"]["accuracy"]
-                                     for m in ("transformer", "baseline")} if "outside_wording" in metrics else None,
+        **{f"{key}_accuracy": {m: metrics[key][m]["accuracy"]["overall"]["accuracy"] for m in ("transformer", "baseline")}
+           for key in ("outside_wording", "real_documents") if key in metrics},
         "timing_s": metrics["timing_s"],
     }
     print(json.dumps(summary, indent=2))
