@@ -33,7 +33,7 @@ class ExtractOptions(Model):
 
 def versions(options: ExtractOptions | None = None) -> dict[str, str]:
     """What extraction ran, for an audit record: the label/shape pattern set and, per document
-    type, the registered extractor name (e.g. ``{"patterns": "patterns.v1", "clinical_note": "clinical_note.v1"}``)."""
+    type, the registered extractor name (e.g. ``{"patterns": "patterns.v2", "clinical_note": "clinical_note.v1"}``)."""
     overrides = options.overrides if options is not None else {}
     return {"patterns": PATTERNS_VERSION} | {t: overrides.get(t, name) for t, name in sorted(DEFAULT_FOR_TYPE.items())}
 

@@ -66,6 +66,7 @@ _NAME_BAD_WORDS = {
     "family", "internal", "medicine", "orthopedics", "oncology", "cardiology", "neurology", "university", "street",
     "suite", "road", "avenue", "office", "fax", "phone", "cover", "sheet", "to", "from", "pages", "approved", "denied",
     "use", "and", "ppo", "hmo", "epo", "choice", "advantage", "identification", "subscriber", "insured",
+    "confidentiality", "confidential", "notice", "privileged",
 }
 US_STATES = set(
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK "
@@ -298,7 +299,16 @@ class Reader:
 # ----------------------------------------------------------------------------- codes
 
 _ICD_RE = re.compile(r"(?<![\w.\-/])([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?|[A-Z][0-9][0-9A-Z][0-9][0-9A-Z]{0,3})(?![\w\-/])")
-_ICD_OCR_RE = re.compile(r"(?<![\w.\-/])([A-Z1l0-9][0-9OISlB][0-9A-Z](?:[.,][0-9A-Z]{1,4})?)(?![\w\-/])")
+_ICD_OCR_RE = re.compile(r"(?<![\w.\-/])((?:E?\u00a3(?=[0-9OISlB][0-9A-Z][.,])|[A-Z1l0-9])[0-9OISlB][0-9A-Z](?:[.,][0-9A-Z]{1,4})?)"
+                         r"(?![\w\-/])")
+_POUND_E = re.compile("^E?\u00a3")  # "£05.90", "E£78.5": OCR reads a fax's "E" as a pound sign (dotted codes only)
+# A code OCR split at its dot on a fax: "C90 00", "(M05. 79)", "(R19. 7)", "(M25.51 1)". Read only
+# where it cannot be another number (``_icd_split_codes``): a letter first, a digit after the break,
+# 1-4 characters after the category, and no further digits or a unit after it.
+_ICD_SPLIT_RE = re.compile(r"(?<![\w.\-/])([A-Z][0-9OISlB][0-9A-Z])(?:[.,] ?| )([0-9OIl][0-9A-Z]{0,3})"
+                           r"(?: ([0-9A-Z]{1,3}))?(?![\w\-/]|[.,]?\s?\d)")
+_UNIT_AFTER = re.compile(r"\s*(?:mg|mcg|ml|g|kg|mmol|units?|iu|%|tabs?|caps?|x|times|days?|weeks?|months?|years?)\b", re.I)
+_PHONE_BEFORE = re.compile(r"\b(?:phones?|tel|telephone|fax|call|cell|mobile)\b\W*(?:\w+\W+){0,2}\($", re.I)
 _ICD_CONTEXT = re.compile(r"icd|diagnos|\bdx\b|assessment|impression|indication|problem|condition|reason", re.I)
 _ICD_STRICT = re.compile(r"icd|\bdx\b|diagnos|codes?\b", re.I)
 _CPT_RE = re.compile(r"(?<![\w.\-/$])(\d{5}|\d{4}[FTU]|[A-V]\d{4})(?![\w\-/]|\.\d)")
@@ -339,6 +349,26 @@ def _icd_token_plausible(raw: str, before: str, in_context: bool) -> bool:
     return bool(_ICD_CUE_BEFORE.search(before[-60:])) or (in_context and digits >= 2)
 
 
+def _icd_split_codes(seg: Segment, row_text: str) -> list[tuple[int, int, str]]:
+    """ICD-10-CM codes an OCR'd segment holds split at the dot ("C90 00", "(M05. 79)"), as (start,
+    end, code text with its dot): inside parentheses, or on a row that names ICD / diagnosis codes;
+    the second part of a split suffix only inside parentheses ("(M25.51 1)")."""
+    found = []
+    for m in _ICD_SPLIT_RE.finditer(seg.text):
+        if " " not in m.group(0):
+            continue  # not split: the ICD patterns read it
+        before, after = seg.text[:m.start()].rstrip(), seg.text[m.end():]
+        in_parens = before.endswith("(") and after.lstrip().startswith(")")
+        suffix = m.group(2) + (m.group(3) or "")
+        if len(suffix) > 4 or (m.group(3) and not in_parens):
+            continue
+        if not in_parens and (not _ICD_STRICT.search(row_text) or _UNIT_AFTER.match(after)
+                              or _labels_other_value(seg.text, m.start())):
+            continue  # "Suite A12 34", "B12 100 mg": an address or a dose
+        found.append((m.start(), m.end(), f"{m.group(1)}.{suffix}"))
+    return found
+
+
 def read_codes(view: DocView, kind: str) -> Field | None:
     """All ICD-10-CM (``kind="icd10"``) or CPT/HCPCS (``kind="cpt"``) codes, deduplicated in order."""
     context_re = _ICD_CONTEXT if kind == "icd10" else _CPT_CONTEXT
@@ -352,16 +382,29 @@ def read_codes(view: DocView, kind: str) -> Field | None:
             patterns = [_ICD_OCR_RE] if seg.ocr else [_ICD_RE]
         else:
             patterns = [_CPT_OCR_RE] if seg.ocr else [_CPT_RE]
+        split: list[tuple[int, int, str]] = []
+        if kind == "icd10" and seg.ocr:
+            split = _icd_split_codes(seg, " ".join(s.text for s in view.rows[seg.row][:seg.index + 1]))
+        for start, end, raw in split:
+            verdict = validate.check_icd10(raw, True)
+            ev = seg.evidence(start, end)
+            if verdict.valid and verdict.value is not None and ev is not None and verdict.value not in values:
+                values.append(verdict.value)
+                evidences.append(ev)
         for pattern in patterns:
             for m in pattern.finditer(seg.text):
-                raw = m.group(1)
+                raw = _POUND_E.sub("E", m.group(1)) if seg.ocr else m.group(1)
                 before = seg.text[: m.start(1)]
+                if any(start <= m.start(1) < end for start, end, _ in split):
+                    continue  # read whole above
                 if kind == "icd10":
                     dotted = "." in raw or "," in raw
                     if not dotted and re.fullmatch(r"[A-V]\d{4}", raw):
                         continue  # a HCPCS code, not an undotted ICD-10 code
                     if not dotted and not in_context and not re.search(r"\($", before.rstrip()[-1:] or ""):
                         continue
+                    if seg.ocr and not dotted and _PHONE_BEFORE.search(before[-24:]):
+                        continue  # "Phone: (S04) 555 0971": an area code OCR read with a letter
                     if raw[0].isdigit() and not (seg.ocr and _ICD_STRICT.search(
                             " ".join(s.text for s in view.rows[seg.row][:seg.index + 1]))):
                         continue

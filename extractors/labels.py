@@ -53,10 +53,11 @@ class _Hit:
 
 
 def label_hits(seg: Segment) -> list[_Hit]:
-    """The labels of a segment that stand as labels there (see the module docstring)."""
+    """The labels of a segment that stand as labels there (see the module docstring); in OCR'd
+    segments also labels a fax misread, where they stand alone or before a ':' (``labels_in``)."""
     hits = []
     text = seg.text
-    for found in labels_in(text):
+    for found in labels_in(text, seg.ocr):
         label, words = found.label, text[found.start:found.label_end]
         colon = found.has_colon
         at_start = bool(_LEAD.match(text[: found.start]))
@@ -117,7 +118,7 @@ def find_labeled(view: DocView) -> list[Labeled]:
                 if i + 1 < len(hits):
                     continue  # a label directly followed by another label: empty field
                 right = view.right_of(seg)
-                if right is not None:
+                if right is not None and not _misread_label_cell(right):
                     right_hits = label_hits(right)
                     stop = right_hits[0].start if right_hits else len(right.text)
                     text = right.text[:stop].rstrip()
@@ -325,6 +326,17 @@ def _wrapped_value(view: DocView, seg: Segment, value_start: int) -> Segment | N
         return None
     tokens = seg.tokens_in(value_start, len(seg.text)) + nxt.tokens[:3]
     return _pseudo_segment(tokens, seg) if tokens else None
+
+
+def _misread_label_cell(seg: Segment) -> bool:
+    """An OCR'd cell in capitals that ends with a label word: the next box's label with its first
+    words misread ("HMR TEE DATE" for "BIRTH DATE"), not a value (payer names end in plan words)."""
+    text = seg.text.rstrip(" :#")
+    if not seg.ocr or not text.isupper():
+        return False
+    hits = labels_in(text)
+    return bool(hits) and hits[-1].label_end == len(text) and hits[-1].label.key != "payer_name" \
+        and not re.search(r"\d", text[:hits[-1].start])
 
 
 def _only_label(text: str) -> bool:

@@ -11,6 +11,13 @@ are ``EntityRuler`` token patterns (dates, 10-digit numbers, phone numbers, ICD-
 CPT/HCPCS); those that need context take it from the label before them (a 10-digit number
 after an NPI label is an NPI, after a phone or fax label a phone number).
 
+In OCR'd text only (``labels_in(text, ocr=True)``), a label a fax misread beyond what NORM repairs
+("NAML.", "DAIL", "SUBSCHIBE HID", "HET URN FAX") is read by a guessing pass: each unknown word of
+4+ letters is compared with the label words near it in a precomputed index (look-alike letters,
+one other edit in longer words; two words a fax split or misspaced are tried joined), a guess is
+taken only when exactly one label word is that near, and a guessed label counts only before a
+':' or in a cell of nothing but labels. Born-digital text is matched exactly.
+
 Regular expressions stay where they are the right tool: normalising and validating exact
 formats (``normalize.py``, ``validate.py``: dates, check digits, code formats).
 
@@ -36,7 +43,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
-PATTERNS_VERSION = "patterns.v1"
+PATTERNS_VERSION = "patterns.v2"
 
 # ----------------------------------------------------------------------------- label vocabulary
 
@@ -206,6 +213,185 @@ def _norm(text: str) -> str:
     return low
 
 
+# ----------------------------------------------------------------------------- OCR-tolerant label words
+
+# Letter pairs a low-resolution fax (204x98 dpi) reads for one another in small capitals
+# ("NAML." for "NAME", "DAIL" for "DATE", "PHOVIDER" for "PROVIDER"); "rn" read for "m" apart.
+_FAX_CONFUSIONS = {frozenset(pair) for pair in (
+    "el", "rh", "tl", "ti", "oq", "o0", "cg", "b8", "il", "i1", "l1", "lj", "ij", "ec", "oc", "ce", "bh", "gq", "sz",
+    "s5", "vy", "z2", "g6", "nh", "nu", "mn", "ao")}
+# English words a look-alike letter away from a label word ("provided" is not "provider").
+_NEVER_GUESSED = {"provided", "provides", "providing", "provide", "data", "dates", "noted", "pager", "rates", "gate",
+                  "late", "mate", "hate", "fate", "nose"}
+FUZZY_MAX_CELL_WORDS = 4  # two misread words are read as one two-word label only in a cell this short
+FUZZY_MIN_LEN = 4  # OCR'd words shorter than this are never guessed
+FUZZY_MAX_CONFUSIONS = 2  # look-alike letters per word ...
+FUZZY_MAX_EDITS = 1  # ... plus at most this many other edits, only in OCR'd words of 5+ letters
+
+
+def _skeleton(word: str) -> str:
+    """``word`` with every look-alike letter replaced by its group's first letter (a hash key that
+    puts "naml" next to "name"; candidates are then checked exactly)."""
+    return word.translate(_SKELETON_TABLE)
+
+
+def _skeleton_table() -> dict[int, str]:
+    groups: list[set[str]] = []
+    for pair in _FAX_CONFUSIONS:
+        joined = [g for g in groups if g & pair]
+        merged = set(pair).union(*joined)
+        groups = [g for g in groups if not g & pair] + [merged]
+    return {ord(c): min(g) for g in groups for c in g}
+
+
+_SKELETON_TABLE = _skeleton_table()
+
+
+def _label_word_sequences() -> list[tuple[str, ...]]:
+    """Every spelling of every label phrase, as raw words (not yet normalised)."""
+    seqs = []
+    for _, _, _, phrases in _LABELS:
+        for phrase in phrases:
+            words: list[list[str]] = [[]]
+            for word in _expand(phrase):
+                optional = word.endswith("?") and len(word) > 1
+                alts = [a for w in (word[:-1] if optional else word).split("|")
+                        for a in (_MACROS[w].split("|") if w in _MACROS else [w])]
+                words = [seq + [a] for seq in words for a in alts] + (words if optional else [])
+            seqs.extend(tuple(seq) for seq in words)
+    return seqs
+
+
+@dataclass(frozen=True)
+class _FuzzyIndex:
+    """Label words (or two-word label runs, joined) of 4+ letters by skeleton and by skeleton with
+    one letter dropped: hash lookups that find the few a misread OCR word may stand for."""
+
+    by_skeleton: dict[str, frozenset[str]]
+    by_deletion: dict[str, frozenset[str]]
+
+    @staticmethod
+    def of(words: set[str]) -> _FuzzyIndex:
+        by_skeleton: dict[str, set[str]] = {}
+        by_deletion: dict[str, set[str]] = {}
+        for w in words:
+            if len(w) < FUZZY_MIN_LEN:
+                continue
+            skel = _skeleton(w)
+            by_skeleton.setdefault(skel, set()).add(w)
+            for i in range(len(skel)):
+                by_deletion.setdefault(skel[:i] + skel[i + 1:], set()).add(w)
+        return _FuzzyIndex({k: frozenset(v) for k, v in by_skeleton.items()},
+                           {k: frozenset(v) for k, v in by_deletion.items()})
+
+    def near(self, read: str) -> set[str]:
+        """Words whose skeleton is at most one letter inserted, dropped or changed from ``read``'s."""
+        skel = _skeleton(read)
+        found = set(self.by_skeleton.get(skel, ())) | set(self.by_deletion.get(skel, ()))
+        for i in range(len(skel)):
+            shorter = skel[:i] + skel[i + 1:]
+            found |= self.by_skeleton.get(shorter, set()) | self.by_deletion.get(shorter, set())
+        return found
+
+
+@lru_cache(maxsize=1)
+def _fuzzy_indexes() -> tuple[frozenset[str], _FuzzyIndex, dict[str, tuple[str, str]], _FuzzyIndex]:
+    """The label words (never guessed: they are read as they are), the index of single label
+    words, and two-word label runs joined ("subscriberid" -> ("subscriber", "id")) with their index."""
+    seqs = _label_word_sequences()
+    known = {_norm(w) for seq in seqs for w in seq if w.isalnum()}  # "icd10" too: never guessed away
+    pairs: dict[str, tuple[str, str] | None] = {}
+    for seq in seqs:
+        for a, b in zip(seq, seq[1:]):
+            if a.isalpha() and b.isalpha():
+                joined = a + b
+                pairs[joined] = (a, b) if pairs.get(joined, (a, b)) == (a, b) else None
+    runs = {k: v for k, v in pairs.items() if v is not None}
+    return frozenset(known), _FuzzyIndex.of({w for w in known if w.isalpha()}), runs, _FuzzyIndex.of(set(runs))
+
+
+def _edits(read: str, word: str) -> tuple[int, int] | None:
+    """(other edits, look-alike substitutions) that turn the label ``word`` into what OCR ``read``,
+    with at most one inserted or dropped letter; None when it takes more."""
+    if len(read) == len(word):
+        pairs = [(a, b) for a, b in zip(read, word) if a != b]
+        confusions = sum(frozenset((a, b)) in _FAX_CONFUSIONS for a, b in pairs)
+        return len(pairs) - confusions, confusions
+    if abs(len(read) - len(word)) != 1:
+        return None
+    long, short = (read, word) if len(read) > len(word) else (word, read)
+    best = None
+    for i in range(len(long)):
+        if i and long[i] == long[i - 1]:
+            continue  # dropping either of two equal letters is the same edit
+        found = _edits(long[:i] + long[i + 1:], short)
+        if found is not None and (best is None or found < best):
+            best = found
+    return (best[0] + 1, best[1]) if best is not None else None
+
+
+def _nearest(norm: str, index: _FuzzyIndex) -> str | None:
+    """The one entry of ``index`` that ``norm`` is an OCR misreading of: look-alike letters only
+    (at most two) in words of four letters, one other edit besides in longer ones; None when
+    none or several are that near."""
+    reads = {norm, norm.replace("rn", "m")} if "rn" in norm else {norm}
+    found: set[str] = set()
+    for read in reads:
+        extra = 1 if read != norm else 0  # "rn" for "m" is one look-alike
+        for word in index.near(read):
+            cost = _edits(read, word)
+            if cost is None:
+                continue
+            edits, confusions = cost[0], cost[1] + extra
+            max_edits = FUZZY_MAX_EDITS if len(read) >= 5 else 0
+            if edits <= max_edits and confusions <= FUZZY_MAX_CONFUSIONS and edits + confusions <= max(2, len(word) // 3):
+                found.add(word)
+    return found.pop() if len(found) == 1 else None
+
+
+def _guessable(norm: str) -> bool:
+    return len(norm) >= FUZZY_MIN_LEN and sum(c.isalpha() for c in norm) >= 3 and norm.isalnum() \
+        and norm not in _NEVER_GUESSED
+
+
+@lru_cache(maxsize=50000)
+def fuzzy_label_word(norm: str) -> str | None:
+    """The label word an OCR'd word (its NORM) stands for when a fax misread some of its letters
+    ("naml" -> "name", "dail" -> "date", "phovide" -> "provider") or glued a box rule to it
+    ("datel" -> "date"); None for a label word, a short or common word, or one that two label
+    words are equally near (no guessing)."""
+    known, words, _, _ = _fuzzy_indexes()
+    if norm in known or not _guessable(norm):
+        return None
+    for cut in (norm[:-1], norm[1:]):
+        if norm[-1 if cut == norm[:-1] else 0] in "il1" and len(cut) >= FUZZY_MIN_LEN and cut in known:
+            return cut  # "DATEL", "lNAME": a box rule read as a letter
+    return _nearest(norm, words)
+
+
+@lru_cache(maxsize=50000)
+def fuzzy_label_join(first: str, second: str) -> str | None:
+    """Two OCR'd words (NORMs) that are one label word a fax split at a wide letter gap, letters
+    misread or not ("het urn" -> "return"); None when not exactly one label word is near."""
+    known, words, _, _ = _fuzzy_indexes()
+    if first in known or second in known or not (first + second).isalnum() or len(first + second) < 5:
+        return None
+    joined = first + second
+    return joined if joined in known else _nearest(joined, words)
+
+
+@lru_cache(maxsize=50000)
+def fuzzy_label_run(first: str, second: str) -> tuple[str, str] | None:
+    """Two OCR'd words (NORMs) that are a two-word label with its letters misread and the space
+    misplaced ("subschibe hid" -> ("subscriber", "id")); None when not exactly one run is near."""
+    known, _, runs, index = _fuzzy_indexes()
+    joined = first + second
+    if (first in known and second in known) or not first.isalnum() or not second.isalnum() or len(joined) < 7:
+        return None
+    found = _nearest(joined, index)
+    return runs[found] if found is not None else None
+
+
 @Language.component("intakeiq_ocr_norm_v1")
 def ocr_norm(doc: Doc) -> Doc:
     """Set each token's NORM: lower case, abbreviation dots and hyphens dropped ("D.O.B." -> "dob",
@@ -363,20 +549,66 @@ def _label_doc(text: str) -> tuple[Doc, tuple[int, ...]]:
     return Doc(doc.vocab, words=[w for _, w in kept]), tuple(i for i, _ in kept)
 
 
-def label_spans_of(doc: Doc) -> list[Span]:
-    """Labels in ``doc``, leftmost-longest and not overlapping (ties: the earlier vocabulary
-    entry); each span's ``label_`` is the label key, its ``id_`` the vocabulary entry."""
+@lru_cache(maxsize=4096)
+def _fuzzy_label_doc(text: str) -> tuple[Doc, tuple[int, ...], tuple[int, ...], frozenset[int]] | None:
+    """``_label_doc(text)`` with OCR'd words read as the label words a fax misread them from
+    (``fuzzy_label_word``; in a short cell also two words a fax split or misspaced, read as one
+    label word or a two-word label: ``fuzzy_label_join``, ``fuzzy_label_run``): the words, each
+    one's first and last token index in ``tokens(text)``, and which words are guesses; None when
+    nothing was guessed."""
+    words, index = _label_doc(text)
+    norms = [w.text for w in words]
+    read: list[str | None] = [fuzzy_label_word(w) for w in norms]
+    out: list[tuple[str, int, int, bool]] = []  # word, first token, last token, guessed
+    cell = len(norms) <= FUZZY_MAX_CELL_WORDS
+    i = 0
+    while i < len(norms):
+        if cell and i + 1 < len(norms) and (read[i] is None or read[i + 1] is None):
+            one = fuzzy_label_join(norms[i], norms[i + 1])
+            if one is not None:
+                out.append((one, index[i], index[i + 1], True))
+                i += 2
+                continue
+            run = fuzzy_label_run(norms[i], norms[i + 1])
+            if run is not None and (read[i] or norms[i], read[i + 1] or norms[i + 1]) != run:
+                out.extend([(run[0], index[i], index[i], True), (run[1], index[i + 1], index[i + 1], True)])
+                i += 2
+                continue
+        out.append((read[i] or norms[i], index[i], index[i], read[i] is not None))
+        i += 1
+    if not any(guessed for *_, guessed in out):
+        return None
+    return (Doc(words.vocab, words=[w for w, *_ in out]), tuple(f for _, f, _, _ in out), tuple(t for _, _, t, _ in out),
+            frozenset(i for i, (*_, guessed) in enumerate(out) if guessed))
+
+
+def _label_spans(doc: Doc, ocr: bool = False) -> list[tuple[Span, bool]]:
+    """Labels in ``doc`` (see ``label_spans_of``), each with whether it holds a guessed OCR word;
+    guesses only for OCR'd text (``ocr``)."""
     matcher, labels, _ = _label_matchers()
-    words, index = _label_doc(doc.text)
+    fuzzy = _fuzzy_label_doc(doc.text) if ocr else None
+    guessed: frozenset[int] = frozenset()
+    if fuzzy is not None:
+        words, firsts, lasts, guessed = fuzzy
+    else:
+        words, firsts = _label_doc(doc.text)
+        lasts = firsts
     found = sorted((start, -end, doc.vocab.strings[match_id]) for match_id, start, end in matcher(words))
-    out: list[Span] = []
+    out: list[tuple[Span, bool]] = []
     taken = 0
     for start, neg_end, name in found:
         if start < taken:
             continue
-        out.append(Span(doc, index[start], index[-neg_end - 1] + 1, label=labels[name].key, span_id=name))
+        span = Span(doc, firsts[start], lasts[-neg_end - 1] + 1, label=labels[name].key, span_id=name)
+        out.append((span, any(start <= i < -neg_end for i in guessed)))
         taken = -neg_end
     return out
+
+
+def label_spans_of(doc: Doc) -> list[Span]:
+    """Labels in ``doc``, leftmost-longest and not overlapping (ties: the earlier vocabulary
+    entry); each span's ``label_`` is the label key, its ``id_`` the vocabulary entry."""
+    return [span for span, _ in _label_spans(doc)]
 
 
 @lru_cache(maxsize=2048)
@@ -397,6 +629,7 @@ class LabelHit:
     end: int  # after the label and its ':' / '#' / 'No.'
     label_end: int  # after the label's words
     has_colon: bool
+    guessed: bool = False  # read from OCR'd words a fax misread ("NAML." for "NAME")
 
 
 _AFTER_WORDS = {"is", "was"}
@@ -422,18 +655,33 @@ def _colon_after(doc: Doc, end: int) -> int | None:
     return None
 
 
+_JUNK = re.compile(r"^[^\w]*(?:[A-Za-z]{1,2}[^\w]*)?$")  # a table rule or a speck read as a letter or two
+
+
 @lru_cache(maxsize=20000)
-def labels_in(text: str) -> tuple[LabelHit, ...]:
-    """Every label in ``text`` (before any judging of whether it stands as a label there)."""
+def labels_in(text: str, ocr: bool = False) -> tuple[LabelHit, ...]:
+    """Every label in ``text`` (before any judging of whether it stands as a label there).
+
+    In OCR'd text (``ocr``) a label may also be read from words a fax misread ("NAML." for "NAME",
+    "SUBSCHIBE ID"); such a guessed label counts only where it cannot be a word of a value: when
+    a ':' follows it, or when the text holds nothing but labels (a form's label cell), a letter
+    or two of speckle after the last one included."""
     doc = tokens(text)
     out = []
     _, labels, _ = _label_matchers()
-    for span in label_spans_of(doc):
+    for span, guessed in _label_spans(doc, ocr):
         label = labels[span.id_]
         after = _colon_after(doc, span.end)
         end = doc[after - 1].idx + len(doc[after - 1].text) if after else span.end_char
-        out.append(LabelHit(label, span.start_char, end, span.end_char, after is not None))
-    return tuple(out)
+        out.append(LabelHit(label, span.start_char, end, span.end_char, after is not None, guessed))
+    if not any(h.guessed for h in out):
+        return tuple(out)
+    rest = "".join(text[(out[i - 1].end if i else 0):h.start] for i, h in enumerate(out))
+    label_cell = not re.search(r"[A-Za-z0-9]", rest) and _JUNK.match(text[out[-1].end:]) is not None
+    if label_cell and text[out[-1].end:].strip():
+        last = out[-1]
+        out[-1] = LabelHit(last.label, last.start, len(text.rstrip()), last.label_end, last.has_colon, True)
+    return tuple(h for h in out if not h.guessed or h.has_colon or label_cell)
 
 
 def label_before(text: str, start: int) -> LabelHit | None:

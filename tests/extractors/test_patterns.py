@@ -92,7 +92,7 @@ def test_five_digit_numbers_after_another_values_label_are_not_procedure_codes()
 def test_one_pipeline_per_process_and_a_versioned_pattern_set():
     assert nlp() is nlp()
     assert "intakeiq_ocr_norm_v1" in nlp().pipe_names and "entity_ruler" in nlp().pipe_names
-    assert PATTERNS_VERSION == "patterns.v1"
+    assert PATTERNS_VERSION == "patterns.v2"
     assert versions()["patterns"] == PATTERNS_VERSION
     assert versions()["insurance_card"] == "insurance_card.v1"
 

@@ -120,7 +120,8 @@ def test_ids_phones_counts_lists_determinations():
     assert normalize.determination("APPROVED") == "approved"
 
 
-@pytest.mark.parametrize("text", ["Springfield, IL", "USE AND", "Choice PPO", "Evergreen HMO", "Identification No"])
+@pytest.mark.parametrize("text", ["Springfield, IL", "USE AND", "Choice PPO", "Evergreen HMO", "Identification No",
+                                  "CONFIDENTIALITY NOTICE: This facsimile contains"])
 def test_address_lines_headings_and_plan_names_are_not_person_names(text):
     from extractors.fields import parse_name
 
