@@ -1,4 +1,4 @@
-"""Everything after reading: classify -> split -> extract -> check -> triage -> Report.
+"""Everything after reading: classify -> split -> extract -> reconcile -> check -> triage -> Report.
 
 Each call below is one stage with its own options; this module only wires them in order.
 """
@@ -16,6 +16,7 @@ def analyze(packet: Packet, pages: list[Page], options, timings: dict[str, float
     from pipeline import __version__, checklists, triage
     from pipeline.identity import identity_problems
     from pipeline.process import report_source
+    from pipeline.reconcile import reconcile
     from pipeline.split import SplitOptions, split_documents
 
     def timed(name, fn, *args):
@@ -28,6 +29,7 @@ def analyze(packet: Packet, pages: list[Page], options, timings: dict[str, float
     predictions = timed("classify", classifier.predict, pages)
     documents = timed("split", split_documents, packet.packet_id, pages, predictions, SplitOptions())
     timed("extract", lambda: [doc.fields.update(extract_document(doc, pages)) for doc in documents])
+    documents, repairs = reconcile(documents, {p.page for p in pages if p.method == "ocr"})
     problems = identity_problems(documents)
     registry = checklists.load_checklists(options.checklist_dirs)
     result = timed("check", checklists.check_packet, registry, packet, documents, problems, options.workflow)
@@ -47,7 +49,7 @@ def analyze(packet: Packet, pages: list[Page], options, timings: dict[str, float
         checklist=result,
         audit=Audit(code_version=__version__, model_version=classifier.version,
                     checklist_version=result.version, extractor_versions=versions(), timings=timings,
-                    decisions=[f"checklist {result.id} decided by {result.decided_by}"]),
+                    decisions=[*repairs, f"checklist {result.id} decided by {result.decided_by}"]),
     )
     report.priority = triage.priority(report, packet)
     report.review = triage.review_flags(report)
