@@ -112,6 +112,9 @@ _ID_CHARS = re.compile(r"[A-Z0-9\-]")
 _JUNK = re.compile(r"^(?:[^A-Za-z0-9]+|[A-Za-z]|[a-z]{2})$")  # specks OCR reads next to a value: "-", ")", "a"
 _NOT_ID_ROW = re.compile(r"rx|\bbin\b|\bpcn\b|\$|phone|call|\bfax\b|\btel\b|\bbox\b|copay", re.I)
 _PHONE_LIKE = re.compile(r"^(?:1-)?\d{3}-\d{3}-\d{4}$")  # a bare run of 10-11 digits is an id, not a phone
+# An id printed in groups, a letter first ("CR1 9405 43603", "LMV 6085 16620"), at the end of its line
+# after a label OCR garbled ("TB) LMV 6085 16620"); all-digit groups are left alone (phone numbers).
+_GROUPED_ID = re.compile(r"(?:^|\s)([A-Z][A-Z0-9]{1,4}(?: \d{3,6}){1,3})$")
 
 
 def _alone(seg: Segment) -> str:
@@ -127,11 +130,15 @@ def _alone(seg: Segment) -> str:
 def _id_alone(seg: Segment, row: list[Segment]) -> str | None:
     text = _alone(seg).strip(".,:;")
     words = text.split()
-    if 1 < len(words) <= 3 and all(w.isalpha() and len(w) <= 8 for w in words[:-1]):
+    grouped = _GROUPED_ID.search(text)
+    if grouped:
+        text = grouped.group(1)
+    elif 1 < len(words) <= 3 and all(w.isalpha() and len(w) <= 8 for w in words[:-1]):
         text = words[-1].strip(".,:;")  # "Member if 15341763939": a label OCR garbled, then the id
-    if not _ID_ALONE.match(text) or sum(c.isdigit() for c in text) < 3 or text.upper().startswith("RX"):
+    compact = text.replace(" ", "")
+    if not _ID_ALONE.match(compact) or sum(c.isdigit() for c in compact) < 3 or compact.upper().startswith("RX"):
         return None
-    if len(text) - len(_ID_CHARS.findall(text)) > 2:
+    if len(compact) - len(_ID_CHARS.findall(compact)) > 2:
         return None  # up to two characters OCR garbled ("6F75-\u00a5S2-ZX12") still mark the id's place
     left = row[: row.index(seg)][-1:] if seg in row else []
     if _PHONE_LIKE.match(text) or normalize.find_dates(text) or any(_NOT_ID_ROW.search(s.text) for s in [seg, *left]):
@@ -252,7 +259,7 @@ def _date_alone(r: Reader) -> Field | None:
     return found[0] if len({f.value for f in found}) == 1 else None
 
 
-@register("insurance_card.v1", types=["insurance_card"])
+@register("insurance_card.v2", types=["insurance_card"])
 def insurance_card(view: DocView) -> dict[str, Field]:
     r = Reader(view)
     out: dict[str, Field] = {}

@@ -180,3 +180,19 @@ def test_a_label_ocr_split_into_two_cells_is_read_whole():
                                                 "W123456789 PPO"]
     fields = _values(extract_document(_doc("patient_registration"), [form]))
     assert fields["patient_name"] == "Michael Burns" and fields["member_id"] == "W123456789"
+
+
+def test_a_member_id_printed_in_groups_is_read_whole_and_phone_numbers_are_not_ids():
+    # a faxed card: "CR1 9405 43603" with its label lost, the group below; the second card's label read as "TB)"
+    card = _page([
+        (180, 130, 14, "Pacific Crest Health"),
+        (180, 160, 10, "Elizabeth S. Torres"),
+        (180, 175, 10, "CR1 9405 43603"),
+        (180, 190, 10, "636457"),
+        (180, 300, 7, "720 642 5014"),
+    ])
+    got = _values(extract_document(_doc("insurance_card"), [card]))
+    assert (got["member_id"], got["group_number"]) == ("CR1940543603", "636457")
+    labelled = _page([(180, 130, 14, "SUMMIT HEALTH PLAN"), (180, 160, 10, "Member CLAIRE BARRERA"),
+                      (180, 175, 10, "TB) LMV 6085 16620"), (180, 190, 10, "Group 186063")])
+    assert _values(extract_document(_doc("insurance_card"), [labelled]))["member_id"] == "LMV608516620"

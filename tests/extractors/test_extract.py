@@ -1,5 +1,7 @@
 """Extraction from hand-built pages: label on the line, label above the value, prose, evidence."""
 
+import re
+
 from extractors import DEFAULT_FOR_TYPE, EXTRACTORS, extract_document
 from pipeline.model import Document, SignatureMark
 
@@ -18,7 +20,7 @@ def test_every_type_has_a_versioned_extractor():
     from pipeline.model import DOC_TYPES
 
     assert set(DOC_TYPES) <= set(DEFAULT_FOR_TYPE)
-    assert all(name.endswith(".v1") and name in EXTRACTORS for name in DEFAULT_FOR_TYPE.values())
+    assert all(re.fullmatch(r"[a-z_]+\.v\d+", name) and name in EXTRACTORS for name in DEFAULT_FOR_TYPE.values())
 
 
 def test_prior_auth_label_on_line_with_roles():

@@ -94,7 +94,7 @@ def test_one_pipeline_per_process_and_a_versioned_pattern_set():
     assert "intakeiq_ocr_norm_v1" in nlp().pipe_names and "entity_ruler" in nlp().pipe_names
     assert PATTERNS_VERSION == "patterns.v2"
     assert versions()["patterns"] == PATTERNS_VERSION
-    assert versions()["insurance_card"] == "insurance_card.v1"
+    assert versions()["insurance_card"] == "insurance_card.v2"
 
 
 def _doc(doc_type: str) -> Document:
