@@ -68,12 +68,15 @@ def test_review_flags_low_confidence_invalid_fields_identity_failed_pages_unknow
     docs.docs[2].fields["document_date"] = field("2026-02-01", page=4, confidence=0.3)
     rep = report_for(docs, identity=[Problem(requirement="identity", reason="DOB differs", pages=[2, 4])])
     rep.pages[2].error = Failure(code="E_OCR", message="tesseract failed")
+    rep.pages[3].ocr_confidence = 0.27
     reasons = " | ".join(review_flags(rep).reasons)
     assert "low confidence (0.41)" in reasons
     assert "ordering_provider_npi on page 2 is not valid: check digit" in reasons
     assert "document_date on page 4 read with low confidence" in reasons
     assert "identity mismatch: DOB differs" in reasons
     assert "page 3 could not be read (E_OCR)" in reasons
+    assert "page 4 was read with low OCR confidence (0.27): check its type and fields by eye" in reasons
+    assert "page 1" not in reasons and "page 2 was" not in reasons  # 0.9: read well
     unknown = review_flags(report_for(imaging_docs(), workflow="nope"))
     assert unknown.required and "Unknown workflow 'nope'" in unknown.reasons[0]
 
