@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from typing import Callable, Iterable, Sequence
+from typing import Iterable, Sequence
 
 from models.labels import LABELS
 from pipeline.model import Line, Page, PagePrediction
