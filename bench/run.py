@@ -19,7 +19,6 @@ SECTIONS: list[str] = [
 
 
 def main(argv: list[str] | None = None) -> int:
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     argv = sys.argv[1:] if argv is None else argv
     first_flag = next((i for i, a in enumerate(argv) if a.startswith("-")), len(argv))

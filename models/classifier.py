@@ -14,6 +14,7 @@ temperature that calibrates the confidences.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -116,14 +117,36 @@ def _fold_text(text: str) -> str:
     return _DIGITS.sub("0", text.lower())
 
 
-def char_ngrams(texts: Sequence[str], n_features: int) -> "np.ndarray":
-    """Hashed character 3-5-grams (within words) of each whole text, binary, L2-normalised."""
-    import numpy as np
-    from sklearn.feature_extraction.text import HashingVectorizer
+@functools.lru_cache(maxsize=1 << 17)
+def _word_slots(word: str, n_features: int) -> tuple[int, ...]:
+    """Hashed slots of one word's 3-5-grams, exactly as scikit-learn's HashingVectorizer
+    (``analyzer="char_wb"``, ``alternate_sign=False``) places them; cached, words repeat."""
+    from sklearn.utils import murmurhash3_32
 
-    vectorizer = HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), n_features=n_features, binary=True,
-                                   alternate_sign=False, norm="l2", preprocessor=_fold_text, dtype=np.float32)
-    return vectorizer.transform(list(texts)).toarray()
+    padded, grams = f" {word} ", []
+    for n in (3, 4, 5):
+        if len(padded) <= n:  # a short word counts once, whole
+            grams.append(padded)
+            break
+        grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+    slots = (murmurhash3_32(gram, seed=0) for gram in grams)
+    return tuple((2147483647 - (n_features - 1)) % n_features if h == -2147483648 else abs(h) % n_features
+                 for h in slots)
+
+
+def char_ngrams(texts: Sequence[str], n_features: int) -> "np.ndarray":
+    """Hashed character 3-5-grams (within words) of each whole text, binary, L2-normalised.
+
+    The features are binary, so each distinct word is hashed once (measured: the same matrix as
+    scikit-learn's HashingVectorizer, several times faster, which matters most on CUDA)."""
+    import numpy as np
+
+    out = np.zeros((len(texts), n_features), dtype=np.float32)
+    for row, text in enumerate(texts):
+        slots = {slot for word in set(_fold_text(text).split()) for slot in _word_slots(word, n_features)}
+        if slots:
+            out[row, list(slots)] = 1.0 / math.sqrt(len(slots))  # float64, then stored as float32
+    return out
 
 
 # The n-gram vector has unit length spread over hundreds of n-grams; scaled up, the head's weight

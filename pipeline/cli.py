@@ -10,7 +10,6 @@ from pathlib import Path
 
 
 def _env_defaults() -> None:
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

@@ -176,7 +176,6 @@ def _worker_init(parent_pid: int) -> None:
     import threading
 
     threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True, name="parent-watch").start()
-    os.environ["OMP_THREAD_LIMIT"] = "1"
     try:  # workers must not compete with each other for cores through BLAS/OpenCV threads
         import cv2
 

@@ -131,3 +131,18 @@ def test_character_channel_reads_shapes_not_digits_and_the_whole_page():
     assert abs(float((a * a).sum()) - 1.0) < 1e-5
     assert (a == b).all()  # ids and dates differ only in digits: same shape
     assert float((a * c).sum()) < 0.99  # words past any token window still count
+
+
+def test_character_channel_is_scikit_learns_hashing_vectorizer():
+    """The weights were trained on HashingVectorizer's char_wb features; the faster path must be the
+    same matrix, to the bit (short words, repeats, tabs, accents, empty pages)."""
+    import numpy as np
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    from models.classifier import _fold_text, char_ngrams
+
+    texts = ["", "a", "ab  cd\n\tef ab", "x" * 40, "Café Ñoño 12/03/2024  Dr. O'Neil, MD", "I 10 I10 110",
+             "PRIOR AUTHORIZATION REQUEST\nMember ID: XJH123456789\nCPT 72148 x2 72148"]
+    reference = HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), n_features=4096, binary=True,
+                                  alternate_sign=False, norm="l2", preprocessor=_fold_text, dtype=np.float32)
+    assert np.array_equal(char_ngrams(texts, 4096), reference.transform(texts).toarray())
