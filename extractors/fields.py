@@ -307,6 +307,8 @@ _POUND_E = re.compile("^E?\u00a3")  # "£05.90", "E£78.5": OCR reads a fax's "E
 # 1-4 characters after the category, and no further digits or a unit after it.
 _ICD_SPLIT_RE = re.compile(r"(?<![\w.\-/])([A-Z][0-9OISlB][0-9A-Z])(?:[.,] ?| )([0-9OIl][0-9A-Z]{0,3})"
                            r"(?: ([0-9A-Z]{1,3}))?(?![\w\-/]|[.,]?\s?\d)")
+# "(C 18.9)": the letter OCR set apart from its digits, read only inside parentheses.
+_ICD_LETTER_SPLIT_RE = re.compile(r"(?<=\()([A-Z]) ([0-9OIl][0-9A-Z](?:[.,][0-9A-Z]{1,4})?)(?=\))")
 _UNIT_AFTER = re.compile(r"\s*(?:mg|mcg|ml|g|kg|mmol|units?|iu|%|tabs?|caps?|x|times|days?|weeks?|months?|years?)\b", re.I)
 _PHONE_BEFORE = re.compile(r"\b(?:phones?|tel|telephone|fax|call|cell|mobile)\b\W*(?:\w+\W+){0,2}\($", re.I)
 _ICD_CONTEXT = re.compile(r"icd|diagnos|\bdx\b|assessment|impression|indication|problem|condition|reason", re.I)
@@ -366,6 +368,7 @@ def _icd_split_codes(seg: Segment, row_text: str) -> list[tuple[int, int, str]]:
                               or _labels_other_value(seg.text, m.start())):
             continue  # "Suite A12 34", "B12 100 mg": an address or a dose
         found.append((m.start(), m.end(), f"{m.group(1)}.{suffix}"))
+    found += [(m.start(), m.end(), m.group(1) + m.group(2)) for m in _ICD_LETTER_SPLIT_RE.finditer(seg.text)]
     return found
 
 
@@ -405,9 +408,10 @@ def read_codes(view: DocView, kind: str) -> Field | None:
                         continue
                     if seg.ocr and not dotted and _PHONE_BEFORE.search(before[-24:]):
                         continue  # "Phone: (S04) 555 0971": an area code OCR read with a letter
-                    if raw[0].isdigit() and not (seg.ocr and _ICD_STRICT.search(
-                            " ".join(s.text for s in view.rows[seg.row][:seg.index + 1]))):
-                        continue
+                    in_parens = before.rstrip().endswith("(") and seg.text[m.end(1):].lstrip().startswith(")")
+                    if raw[0].isdigit() and not (seg.ocr and (_ICD_STRICT.search(
+                            " ".join(s.text for s in view.rows[seg.row][:seg.index + 1])) or (in_context and in_parens))):
+                        continue  # a number, unless OCR'd in a code's place: "Diagnoses ... hypertension (110)"
                     row_before = " ".join(s.text for s in view.rows[seg.row][:seg.index]) + " " + before
                     if seg.ocr and not _icd_token_plausible(raw, row_before, in_context):
                         continue  # "stage IIA", "DOS:" are words, not codes repaired by OCR

@@ -85,7 +85,7 @@ def check_icd10(text: str, ocr: bool = False) -> Verdict:
             chars[0] = TO_LETTER.get(chars[0], chars[0])
             if len(chars) > 1:
                 chars[1] = TO_DIGIT.get(chars[1], chars[1])
-            if len(chars) > 2 and chars[2] in "OISZ":
+            if len(chars) > 2 and chars[2] in "OISZG":
                 chars[2] = TO_DIGIT[chars[2]]
             chars[3:] = [{"O": "0", "I": "1"}.get(c, c) for c in chars[3:]]  # never letters after the category
         fixed = normalize.icd10("".join(chars))

@@ -169,6 +169,20 @@ def test_phone_address_and_dose_numbers_are_not_read_as_split_codes(line):
     assert "S04" not in codes  # the area code
 
 
+def test_codes_ocr_began_with_a_digit_or_split_after_the_letter_are_repaired_in_a_diagnosis_list():
+    # "I" read as "1", "6" as "G", the letter set apart: seen on 200x100 faxed notes
+    assert _icd([
+        [(40, "Discharge Diagnoses")],
+        [(40, "Unspecified atrial fibrillation (148.91); Essential (primary) hypertension (110)")],
+        [(40, "Rheumatoid arthritis, unspecified (MOG. 9); malignant neoplasm of colon (C 18.9)")],
+    ]) == ["I48.91", "I10", "M06.9", "C18.9"]
+
+
+def test_numbers_in_parentheses_away_from_a_diagnosis_are_not_codes():
+    assert _icd([[(40, "Blood pressure (110) and glucose (148.91) recorded")]]) is None
+    assert _icd([[(40, "Sodium 138 (110)")]]) is None
+
+
 def test_a_split_code_past_the_icd_rules_is_not_read():
     # outside parentheses and off a code row: "C90 00" may be anything
     assert _icd([[(40, "Room C90 00 on the third floor")]]) is None

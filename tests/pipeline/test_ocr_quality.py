@@ -13,6 +13,7 @@ import statistics
 from collections import Counter
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pymupdf
 import pytest
@@ -144,3 +145,27 @@ def test_standard_fax_full_page_read_from_own_rows(packets: tuple[Path, Path]) -
                 - unique[_norm(w.text)][1]) for w in text.words if _norm(w.text) in unique]
     assert len(offsets) >= 20
     assert abs(statistics.median(o[0] for o in offsets)) < 6 and abs(statistics.median(o[1] for o in offsets)) < 6
+
+
+def test_thin_bilevel_print_is_read_again_with_wider_strokes_and_the_better_reading_kept() -> None:
+    from PIL import ImageDraw, ImageFont
+
+    from pipeline.ocr import _score
+
+    lines = ["PATIENT NAME: TORRES, SHANNON R  DATE OF BIRTH: 09/14/1961",
+             "MEMBER ID: NW7777496703  REQUESTING PROVIDER: Meadows Physicians",
+             "DRUG: bortezomib (Velcade)  DOSE / FREQUENCY: 1.3 mg/m2 on days 1, 4, 8",
+             "SITE OF CARE: Hospital outpatient infusion  DIAGNOSIS: C90.00 multiple myeloma"] * 2
+    canvas = Image.new("L", (1728, 700), 255)
+    draw = ImageDraw.Draw(canvas)
+    for i, line in enumerate(lines):
+        draw.text((60, 40 + i * 80), line, fill=0, font=ImageFont.load_default(size=30))
+    page = np.array(canvas)
+    faint = np.where(cv2.dilate(page, np.ones((3, 3), np.uint8)) < 128, 0, 255).astype(np.uint8)  # strokes thinned
+
+    clear, _ = ocr_image(page, 204.0, OcrOptions(check_orientation=False))
+    assert not clear.thickened and clear.confidence > 0.8  # well-printed pages take one pass
+    plain, _ = ocr_image(faint, 204.0, OcrOptions(check_orientation=False, thicken_below_confidence=0))
+    retried, _ = ocr_image(faint, 204.0, OcrOptions(check_orientation=False))
+    assert plain.confidence < 0.4
+    assert retried.thickened and _score(retried.words) > _score(plain.words)

@@ -8,15 +8,16 @@ which runs on the enlarged, smoothed image that OCR reads (the 150-dpi 1-bit cop
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from pipeline.load import load_packet
-from pipeline.ocr import OcrOptions, garbage_words, ocr_image
+from pipeline.ocr import OcrOptions, clean, detect_orientation_for_ocr, garbage_words, ocr_image
 from pipeline.render import render_image
-from samples.generate import generate
+from samples.generate import _build_one, generate, plan_packets
 
 HEADER_PT = 30.0  # the fax machine's header line: it stays upright when the body is turned
 
@@ -74,3 +75,20 @@ def test_small_low_resolution_scans_read_better_than_raw_tesseract(shared_data: 
         ours, _ = recall_counts(gold, [w.text for w in text.words])
         theirs, _ = recall_counts(gold, raw.split())
         assert ours >= 1.15 * theirs and ours >= 0.6 * len(gold), (form, ours, theirs, len(gold))
+
+
+def test_upside_down_page_is_turned_when_osd_is_only_weakly_sure(tmp_path: Path) -> None:
+    """A fax page fed upside down (generator seed 9202, packet 14, page 5) on which OSD says 180 with
+    confidence 0.32: the turned reading is tried and kept, since it holds more confident text."""
+    for sub in ("packets", "truth"):
+        (tmp_path / sub).mkdir()
+    _build_one((plan_packets(16, 9202, "fax")[13], str(tmp_path)))
+    truth = json.loads((tmp_path / "truth" / "PKT-0014.json").read_text())
+    assert [p.get("rotation") for p in truth["pages"] if p["page"] == 5] == [180]
+    image, dpi = render_image(load_packet(tmp_path / "packets" / "PKT-0014.tif").page_sources[4])
+
+    options = OcrOptions()
+    rotation, osd_conf = detect_orientation_for_ocr(clean(image, dpi, options)[0], dpi, options)
+    assert rotation == 180 and options.osd_min_confidence <= osd_conf < 1.0, osd_conf  # the weakly sure case
+    text, _ = ocr_image(image, dpi, options)
+    assert text.rotation == 180 and text.confidence > 0.8, (text.rotation, text.confidence)
