@@ -154,14 +154,29 @@ def char_ngrams(texts: Sequence[str], n_features: int) -> "np.ndarray":
 CHAR_SCALE = 3.0
 
 
-def head_inputs(texts: Sequence[str], layout: Sequence[Sequence[float]], char_features: int) -> "torch.Tensor":
-    """What the head reads beside the encoder: layout cues, then ``char_features`` hashed n-grams."""
+def word_ngrams(texts: Sequence[str], n_features: int) -> "np.ndarray":
+    """Hashed words and word pairs of each whole text (digits folded), binary, L2-normalised: the
+    vocabulary a page is written in, which the TF-IDF baseline reads and the 96-token encoder misses."""
+    import numpy as np
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    vectorizer = HashingVectorizer(ngram_range=(1, 2), n_features=n_features, binary=True, alternate_sign=False,
+                                   norm="l2", preprocessor=_fold_text, dtype=np.float32)
+    return vectorizer.transform(list(texts)).toarray()
+
+
+def head_inputs(texts: Sequence[str], layout: Sequence[Sequence[float]], char_features: int,
+                word_features: int = 0) -> "torch.Tensor":
+    """What the head reads beside the encoder: layout cues, ``char_features`` hashed character
+    n-grams, then ``word_features`` hashed words and word pairs."""
     import torch
 
-    cues = torch.tensor([list(f) for f in layout], dtype=torch.float32).reshape(len(texts), len(FEATURE_NAMES))
-    if not char_features:
-        return cues
-    return torch.cat([cues, CHAR_SCALE * torch.from_numpy(char_ngrams(texts, char_features))], dim=1)
+    parts = [torch.tensor([list(f) for f in layout], dtype=torch.float32).reshape(len(texts), len(FEATURE_NAMES))]
+    if char_features:
+        parts.append(CHAR_SCALE * torch.from_numpy(char_ngrams(texts, char_features)))
+    if word_features:
+        parts.append(CHAR_SCALE * torch.from_numpy(word_ngrams(texts, word_features)))
+    return torch.cat(parts, dim=1)
 
 
 # --------------------------------------------------------------------------- device
@@ -205,7 +220,7 @@ def build_network(meta: dict, device: str = "cpu"):
             self.trainable = int(meta["trainable_layers"])
             hidden = base.config.hidden_size
             self.head = nn.Sequential(nn.Dropout(float(meta.get("dropout", 0.1))),
-                                      nn.Linear(hidden + len(FEATURE_NAMES) + int(meta.get("char_features", 0)),
+                                      nn.Linear(hidden + len(FEATURE_NAMES) + int(meta.get("char_features", 0)) + int(meta.get("word_features", 0)),
                                                 len(LABELS)))
 
         @staticmethod
@@ -310,7 +325,7 @@ class PageClassifier:
 
         if not texts:
             return torch.zeros((0, len(LABELS)))
-        features = head_inputs(texts, layout, int(self.meta.get("char_features", 0)))
+        features = head_inputs(texts, layout, int(self.meta.get("char_features", 0)), int(self.meta.get("word_features", 0)))
         encoded = self.tokenizer(list(texts), truncation=True, max_length=self.max_length)["input_ids"]
         order = sorted(range(len(texts)), key=lambda i: len(encoded[i]))  # similar lengths share a batch
         out = torch.zeros((len(texts), len(LABELS)))

@@ -91,6 +91,9 @@ class TrainOptions(Model):
     char_features: int = PydField(
         4096, ge=0, description="Hashed character n-gram features of the whole page beside the encoder (0: none)"
     )
+    word_features: int = PydField(
+        0, ge=0, description="Hashed word and word-pair features of the whole page beside the encoder (0: none)"
+    )
     class_weight_power: float = PydField(
         0.5, ge=0, le=1, description="Loss weight of a type ~ 1 / count**power (0: unweighted)"
     )
@@ -509,7 +512,8 @@ def run(options: TrainOptions) -> dict:
 
     meta = {"name": MODEL_NAME, "labels": list(LABELS), "features": list(FEATURE_NAMES),
             "num_layers": options.num_layers, "trainable_layers": options.trainable_layers,
-            "max_length": options.max_length, "char_features": options.char_features, "dropout": 0.1}
+            "max_length": options.max_length, "char_features": options.char_features,
+            "word_features": options.word_features, "dropout": 0.1}
     tokenizer = load_tokenizer()
     t_train = time.perf_counter()
     frozen_net = build_network(meta)
@@ -517,9 +521,10 @@ def run(options: TrainOptions) -> dict:
     calib_states = frozen_states(frozen_net, tokenizer, [r["text"] for r in calib_rows], options.max_length)
     eval_states = frozen_states(frozen_net, tokenizer, [r["text"] for r in eval_rows], options.max_length)
     frozen_s = time.perf_counter() - t_train
-    feats = head_inputs(texts, feats, options.char_features)
-    calib_feats = head_inputs([r["text"] for r in calib_rows], [r["features"] for r in calib_rows], options.char_features)
-    eval_feats = head_inputs([r["text"] for r in eval_rows], [r["features"] for r in eval_rows], options.char_features)
+    channels = (options.char_features, options.word_features)
+    feats = head_inputs(texts, feats, *channels)
+    calib_feats = head_inputs([r["text"] for r in calib_rows], [r["features"] for r in calib_rows], *channels)
+    eval_feats = head_inputs([r["text"] for r in eval_rows], [r["features"] for r in eval_rows], *channels)
 
     def train_model(held: set[str]):
         """A fresh top layer + head trained without ``held`` layouts, with its temperature."""
@@ -596,7 +601,7 @@ def run(options: TrainOptions) -> dict:
         """Both final models on pages from outside the generator, and the pages either got wrong."""
         texts_ = [r["text"] for r in rows]
         preds = eval_predictions(net, temperature, rows, frozen_states(frozen_net, tokenizer, texts_, options.max_length),
-                                 head_inputs(texts_, [r["features"] for r in rows], options.char_features))
+                                 head_inputs(texts_, [r["features"] for r in rows], *channels))
         base = baseline.predict_texts(texts_)
         return {"pages": len(rows), "transformer": layout_report(rows, preds), "baseline": layout_report(rows, base),
                 "errors": [{"id": r["packet_id"], "page": r["page"], "type": r["type"], "style": r.get("style", r["layout"]),

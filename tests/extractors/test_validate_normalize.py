@@ -101,6 +101,9 @@ def test_future_dob_is_invalid():
     ("DOE, JANE A", "Jane A Doe"), ("Dr. John Smith, MD, FACP", "John Smith"), ("JANE A. DOE", "Jane A Doe"),
     ("Smith, John MD", "John Smith"), ("Ann Lee, PA-C", "Ann Lee"), ("Mrs. Mary O'BRIEN", "Mary O'BRIEN"),
     ("BLACK, REGINALD B NP", "Reginald B Black"), ("O'BRIEN, MARY-ANN", "Mary-Ann O'Brien"),
+    # credentials OCR glued on or split; names that merely end like one keep their letters
+    ("Davidmd Frank", "David Frank"), ("MatthewNP Stephens", "Matthew Stephens"),
+    ("Philip B Pa- C Thomas", "Philip B Thomas"), ("Orlando Ruiz", "Orlando Ruiz"), ("Alpa Shah, MD", "Alpa Shah"),
 ])
 def test_person_names(raw, want):
     assert normalize.person_name(raw) == want
