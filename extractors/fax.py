@@ -60,7 +60,23 @@ def fax_cover_sheet(view: DocView) -> dict[str, Field]:
     if "document_date" not in out:  # a date line on the cover, outside the transmit header
         body = [s for s in view.segments if not in_transmit_header(view, s)]
         put(out, "document_date", r.search(re.compile(r"\bdate[d]?\b\W{0,3}(.+)", re.I), date_parser("any"), 1, body))
+    if "fax_to" not in out:  # its section's "TO" misread ("10"): a fax number of no section, not the sender's
+        put(out, "fax_to", _sectionless_fax(r, out.get("fax_from")))
     r.labeled = everything  # fax numbers from the transmit header only when the cover prints none
     put(out, "fax_from", r.labelled("fax_from"))
     put(out, "fax_to", r.labelled("fax_to"))
     return out
+
+
+def _sectionless_fax(r: Reader, sender: Field | None) -> Field | None:
+    """The first number under a bare "FAX" label whose section is unknown and that is not ``sender``."""
+    labeled = r.labeled
+    try:
+        for item in [i for i in labeled if i.key == "fax" and i.role is None]:
+            r.labeled = [item]
+            found = r.labelled("fax_to", keys=("fax",))
+            if found is not None and (sender is None or found.value != sender.value):
+                return found
+        return None
+    finally:
+        r.labeled = labeled

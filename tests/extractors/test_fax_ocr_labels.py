@@ -200,3 +200,25 @@ def test_an_e_read_as_a_pound_sign_starts_a_dotted_code_only():
     assert _icd([[(40, "DIAGNOSIS:"), (200, "E\u00a378.5")]]) == ["E78.5"]
     assert _icd([[(40, "Diagnosis codes: none. Copay \u00a350 due")]]) is None  # money, not a code
     assert _icd([[(40, "ICD-10"), (200, "\u00a305.90")]], method="text_layer") is None
+
+
+# ----------------------------------------------------------------------------- cover sheet, "TO" misread
+
+
+def _cover(first_header: str):
+    page = page_from_rows([
+        [(40, "Pacific Crest Health FAX COVER")],
+        [(40, first_header), (300, "ORGANIZATION")],
+        [(40, "Archer, Bonnie NP"), (300, "Harris Family Practice")],
+        [(40, "FAX"), (300, "FROM")],
+        [(40, "840 905 6362"), (300, "Prior Authorization Dept.")],
+        [(40, "FROM FAX"), (300, "PHONE")],
+        [(40, "(650) 771-6318"), (300, "202.485.0177")],
+    ], method="ocr", confidence=0.8)
+    return _values(extract_document(_doc("fax_cover_sheet"), [page]))
+
+
+def test_recipient_fax_is_read_when_its_to_label_was_misread():
+    for header in ("TO", "10"):  # "TO" read as "10": the FAX below it belongs to no section
+        values = _cover(header)
+        assert (values.get("fax_to"), values.get("fax_from")) == ("8409056362", "6507716318"), header
