@@ -197,7 +197,7 @@ def parse_payer(text: str, ocr: bool = False) -> Value | None:
     sentence = _PAYER_SENTENCE.search(text)
     text = text[: sentence.start()] if sentence else text
     stop = _PAYER_STOP.search(text)
-    cut = (text[: stop.start()] if stop else text).strip(" ,:-")
+    cut = (text[: stop.start()] if stop else text).strip(" ,:-\"'\u201c\u201d\u2018\u2019")  # quotes OCR saw in specks
     if not re.search(r"[A-Za-z]{2}", cut) or len(cut.split()) > 8 or sum(c.isdigit() for c in cut) >= 3:
         return None
     if cut.lower() in ("yes", "no", "none", "n/a", "self", "primary", "secondary", "commercial"):

@@ -137,3 +137,10 @@ def test_real_names_still_parse(text, name):
     from extractors.fields import parse_name
 
     assert parse_name(text).value == name
+
+
+@pytest.mark.parametrize("raw", ["\u201cSummit Health Plan", "Summit Health Plan\u201d", "'Summit Health Plan'"])
+def test_payer_name_loses_the_quotes_ocr_read_into_specks(raw):
+    from extractors.fields import parse_payer
+
+    assert parse_payer(raw, True).value == "Summit Health Plan"
