@@ -99,9 +99,17 @@ def parse_name(text: str, ocr: bool = False) -> Value | None:
     return Value(value, text.find(cut), text.find(cut) + len(cut))
 
 
+# A colon or semicolon OCR read from a speck inside a date ("29: Mar-2002", "01/30:2002"), swapped for
+# what was printed, one character for one so that offsets stay.
+_DATE_SPECK_DIGITS = re.compile(r"(?<=\d)[:;](?=\d{2,4}\b)")
+_DATE_SPECK = re.compile(r"(?<=\w)[:;](?=\s*\w)")
+
+
 def date_parser(kind: str) -> Parser:
     def parse(text: str, ocr: bool = False) -> Value | None:
         found = normalize.find_dates(text, kind)
+        if not found and ocr:
+            found = normalize.find_dates(_DATE_SPECK.sub(" ", _DATE_SPECK_DIGITS.sub("/", text)), kind)
         if not found:
             return None
         d = found[0]

@@ -144,3 +144,18 @@ def test_payer_name_loses_the_quotes_ocr_read_into_specks(raw):
     from extractors.fields import parse_payer
 
     assert parse_payer(raw, True).value == "Summit Health Plan"
+
+
+@pytest.mark.parametrize("raw,want", [("29: Mar-2002", "2002-03-29"), ("Jun; 12, 1961", "1961-06-12"),
+                                      ("01/30:2002", "2002-01-30"), ("01;30/2002", "2002-01-30")])
+def test_dates_with_a_colon_ocr_read_from_a_speck(raw, want):
+    from extractors.fields import date_parser
+
+    assert date_parser("dob")(raw, True).value == want
+    assert date_parser("dob")(raw, False) is None  # a text layer prints what it means
+
+
+def test_a_time_is_not_a_date_for_the_speck_repair():
+    from extractors.fields import date_parser
+
+    assert date_parser("any")("10:34 AM", True) is None
