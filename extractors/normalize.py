@@ -56,7 +56,7 @@ def person_name(text: str) -> str | None:
     parts = [p for p in re.split(r"\s*,\s*", raw) if p]
     kept_parts: list[str] = []
     for part in parts:
-        words = [w for w in part.split(" ") if w]
+        words = [w for w in part.split(" ") if any(c.isalpha() for c in w)]  # "Spencer, - Scott": no stray dash
         words = [w for w in words if _cred_key(w) not in CREDENTIALS or len(kept_parts) + len(words) == 1]
         if kept_parts == [] and words and _cred_key(words[0]) in TITLES:
             words = words[1:]

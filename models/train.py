@@ -92,7 +92,7 @@ class TrainOptions(Model):
         4096, ge=0, description="Hashed character n-gram features of the whole page beside the encoder (0: none)"
     )
     word_features: int = PydField(
-        0, ge=0, description="Hashed word and word-pair features of the whole page beside the encoder (0: none)"
+        4096, ge=0, description="Hashed word and word-pair features of the whole page beside the encoder (0: none)"
     )
     class_weight_power: float = PydField(
         0.5, ge=0, le=1, description="Loss weight of a type ~ 1 / count**power (0: unweighted)"

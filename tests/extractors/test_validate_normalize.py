@@ -104,6 +104,7 @@ def test_future_dob_is_invalid():
     # credentials OCR glued on or split; names that merely end like one keep their letters
     ("Davidmd Frank", "David Frank"), ("MatthewNP Stephens", "Matthew Stephens"),
     ("Philip B Pa- C Thomas", "Philip B Thomas"), ("Orlando Ruiz", "Orlando Ruiz"), ("Alpa Shah, MD", "Alpa Shah"),
+    ("Spencer, - Scott", "Scott Spencer"),
 ])
 def test_person_names(raw, want):
     assert normalize.person_name(raw) == want
