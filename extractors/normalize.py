@@ -37,9 +37,9 @@ def _proper(word: str) -> str:
     return "".join(out)
 
 
-# Credentials OCR glued to a name ("Davidmd", "MatthewNP") or split ("Pa- C"); a lower-case glued
-# credential only where no name ends so ("Orlando", "Alpa" keep theirs).
-_GLUED_CREDENTIAL = re.compile(r"\b([A-Z][a-z]{2,})(?:md|MD|NP|PA|DO|RN|PA-C)\b")
+# Credentials OCR glued to a name ("Davidmd", "MatthewNP", "DAVIDMD") or split ("Pa- C"); a lower-case
+# or all-capitals glued credential only where no name ends so ("Orlando", "ALFREDO", "Alpa" keep theirs).
+_GLUED_CREDENTIAL = re.compile(r"\b([A-Z][a-z]{2,})(?:md|MD|NP|PA|DO|RN|PA-C)\b|\b([A-Z]{3,})MD\b")
 _SPLIT_CREDENTIAL = re.compile(r"\b(PA|FNP)\s*-\s+(C|BC)\b", re.I)
 
 
@@ -47,7 +47,7 @@ def person_name(text: str) -> str | None:
     """"DOE, JANE A" -> "Jane A Doe"; "Dr. John Smith, MD, FACP" -> "John Smith"."""
     if not text:
         return None
-    text = _GLUED_CREDENTIAL.sub(r"\1", _SPLIT_CREDENTIAL.sub(r"\1-\2", text))
+    text = _GLUED_CREDENTIAL.sub(lambda m: m.group(1) or m.group(2), _SPLIT_CREDENTIAL.sub(r"\1-\2", text))
     raw = _NAME_CHARS.sub(" ", text)
     raw = re.sub(r"\s+", " ", raw).strip(" ,.;-")
     if not raw:

@@ -105,6 +105,7 @@ def test_future_dob_is_invalid():
     ("Davidmd Frank", "David Frank"), ("MatthewNP Stephens", "Matthew Stephens"),
     ("Philip B Pa- C Thomas", "Philip B Thomas"), ("Orlando Ruiz", "Orlando Ruiz"), ("Alpa Shah, MD", "Alpa Shah"),
     ("Spencer, - Scott", "Scott Spencer"),
+    ("FRANK, DAVIDMD", "David Frank"), ("ALFREDO ORLANDO", "Alfredo Orlando"),
 ])
 def test_person_names(raw, want):
     assert normalize.person_name(raw) == want
