@@ -210,7 +210,7 @@ def parse_payer(text: str, ocr: bool = False) -> Value | None:
         return None
     if cut.lower() in ("yes", "no", "none", "n/a", "self", "primary", "secondary", "commercial"):
         return None
-    if re.search(r"\b(information|details|section|verification|type|name)\b", cut, re.I):
+    if re.search(r"\b(information|details|section|verification|type|name|request|form|report|notice)\b", cut, re.I):
         return None
     return Value(cut, text.find(cut), text.find(cut) + len(cut))
 

@@ -161,3 +161,11 @@ def test_a_time_is_not_a_date_for_the_speck_repair():
     from extractors.fields import date_parser
 
     assert date_parser("any")("10:34 AM", True) is None
+
+
+@pytest.mark.parametrize("title", ["OUTPATIENT PRIOR AUTHORIZATION REQUEST", "Patient Registration Form",
+                                   "Laboratory Report", "Notice of Adverse Determination"])
+def test_a_document_title_is_not_a_payer_name(title):
+    from extractors.fields import parse_payer
+
+    assert parse_payer(title, True) is None
