@@ -165,6 +165,11 @@ def word_ngrams(texts: Sequence[str], n_features: int) -> "np.ndarray":
     return vectorizer.transform(list(texts)).toarray()
 
 
+def hashed_channels(meta: dict) -> tuple[int, int]:
+    """(character n-gram features, word features) the weights were trained with."""
+    return int(meta.get("char_features", 0)), int(meta.get("word_features", 0))
+
+
 def head_inputs(texts: Sequence[str], layout: Sequence[Sequence[float]], char_features: int,
                 word_features: int = 0) -> "torch.Tensor":
     """What the head reads beside the encoder: layout cues, ``char_features`` hashed character
@@ -220,8 +225,7 @@ def build_network(meta: dict, device: str = "cpu"):
             self.trainable = int(meta["trainable_layers"])
             hidden = base.config.hidden_size
             self.head = nn.Sequential(nn.Dropout(float(meta.get("dropout", 0.1))),
-                                      nn.Linear(hidden + len(FEATURE_NAMES) + int(meta.get("char_features", 0)) + int(meta.get("word_features", 0)),
-                                                len(LABELS)))
+                                      nn.Linear(hidden + len(FEATURE_NAMES) + sum(hashed_channels(meta)), len(LABELS)))
 
         @staticmethod
         def extended_mask(mask: "torch.Tensor", dtype: "torch.dtype") -> "torch.Tensor":
@@ -325,7 +329,7 @@ class PageClassifier:
 
         if not texts:
             return torch.zeros((0, len(LABELS)))
-        features = head_inputs(texts, layout, int(self.meta.get("char_features", 0)), int(self.meta.get("word_features", 0)))
+        features = head_inputs(texts, layout, *hashed_channels(self.meta))
         encoded = self.tokenizer(list(texts), truncation=True, max_length=self.max_length)["input_ids"]
         order = sorted(range(len(texts)), key=lambda i: len(encoded[i]))  # similar lengths share a batch
         out = torch.zeros((len(texts), len(LABELS)))
