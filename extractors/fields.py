@@ -75,7 +75,13 @@ US_STATES = set(
 _CITY_STATE = re.compile(r"[A-Za-z .'\-]+,\s*(?P<state>[A-Z]{2})")
 
 
+# A middle initial OCR read as a digit ("VALDEZ, WILLIAM 8 MD"): a lone digit between name words.
+_DIGIT_INITIAL = re.compile(r"(?<=[A-Za-z] )([0-9])(?=\.? [A-Z]|\.?$)")
+
+
 def parse_name(text: str, ocr: bool = False) -> Value | None:
+    if ocr:  # one character for one: offsets stay
+        text = _DIGIT_INITIAL.sub(lambda m: validate.TO_LETTER.get(m.group(1), m.group(1)), text)
     stop = _NAME_STOP.search(text)
     cut = text[: stop.start()] if stop else text
     cut = cut.strip(" ,:-")

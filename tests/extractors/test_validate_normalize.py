@@ -169,3 +169,12 @@ def test_a_document_title_is_not_a_payer_name(title):
     from extractors.fields import parse_payer
 
     assert parse_payer(title, True) is None
+
+
+@pytest.mark.parametrize("raw,want", [("VALDEZ, WILLIAM 8 MD", "William B Valdez"), ("William 8. Valdez", "William B Valdez"),
+                                      ("John Smith 2 pages", "John Smith")])
+def test_a_middle_initial_ocr_read_as_a_digit_is_a_letter_again(raw, want):
+    from extractors.fields import parse_name
+
+    assert parse_name(raw, True).value == want
+    assert parse_name("VALDEZ, WILLIAM 8 MD", False).value == "William Valdez"  # a text layer's digit stays a digit
