@@ -177,8 +177,12 @@ def id_parser(need_digit: bool = True, min_len: int = 3) -> Parser:
     return parse
 
 
+# A phone number with the specks a fax adds between its groups ("287:.546-1967", "287-546;1967").
+_OCR_PHONE_RE = re.compile(r"(?<![\d\-,])(?:\+?1[\s.\-]?)?\(?\d{3}\)?[\s.,:;\-]{0,2}\d{3}[\s.,:;\-]{0,2}\d{4}(?![\d\-,])")
+
+
 def parse_phone(text: str, ocr: bool = False) -> Value | None:
-    m = normalize.PHONE_RE.search(text)
+    m = normalize.PHONE_RE.search(text) or (_OCR_PHONE_RE.search(text) if ocr else None)
     if not m:
         return None
     v = validate.check_phone(m.group(0))

@@ -178,3 +178,17 @@ def test_a_middle_initial_ocr_read_as_a_digit_is_a_letter_again(raw, want):
 
     assert parse_name(raw, True).value == want
     assert parse_name("VALDEZ, WILLIAM 8 MD", False).value == "William Valdez"  # a text layer's digit stays a digit
+
+
+@pytest.mark.parametrize("raw", ["1 287:.546-1967", "287-546;1967", "(287) 546-1967"])
+def test_fax_numbers_with_specks_between_their_groups(raw):
+    from extractors.fields import parse_phone
+
+    assert parse_phone(raw, True).value == "2875461967"
+
+
+def test_specked_numbers_in_a_text_layer_and_dates_are_not_phone_numbers():
+    from extractors.fields import parse_phone
+
+    assert parse_phone("287:.546-1967", False) is None
+    assert parse_phone("12/03/2026 1234", True) is None
