@@ -1,8 +1,9 @@
 """The text layer of a PDF page: words and lines in points, and whether it can be trusted.
 
 A page's text layer is *usable* when it holds enough real, visible words and the page is not
-mostly a picture with a few words on top (a scan with a fax header stamped as text, or a scan
-carrying an invisible OCR layer of unknown quality). Unusable pages are OCR'd instead, so a
+largely pictures with a few words on top (a scan with a fax header stamped as text, a scan carrying
+an invisible OCR layer of unknown quality, or card images under a one-line caption, whose text only
+OCR reads). Unusable pages are OCR'd instead, so a
 mixed PDF reads some pages from the text layer and others by OCR.
 """
 
@@ -29,7 +30,8 @@ class TextLayerOptions(Model):
     )
     min_visible_ratio: float = PydField(0.5, ge=0, le=1, description="Share of characters drawn visibly")
     image_cover_ratio: float = PydField(
-        0.6, ge=0, le=1, description="A page whose images cover this share of its area counts as a scan ..."
+        0.1, ge=0, le=1,
+        description="A page whose images cover this share of its area is read by OCR (text in the images too) ...",
     )
     scan_min_words: int = PydField(
         60, ge=0, description="... and is OCR'd unless its text layer has at least this many real words"

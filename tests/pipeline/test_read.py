@@ -81,6 +81,25 @@ def test_exif_orientation_is_applied(tmp_path: Path) -> None:
     assert page.width == pytest.approx(612, abs=1)
 
 
+def test_card_images_under_a_text_caption_are_read_by_ocr(tmp_path: Path) -> None:
+    """A born-digital page whose only text is a caption over pictures of a card: the card's words are
+    in the pictures, so the page is OCR'd, not read from its one-line text layer."""
+    import pymupdf
+
+    card = tmp_path / "card.png"
+    write_png(card)  # the form's top as a picture, like a scanned card
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((72, 50), "Insurance on file - front and back", fontsize=11)
+    page.insert_image(pymupdf.Rect(120, 70, 490, 251), filename=str(card))  # 14 % of the page
+    path = tmp_path / "caption_and_card.pdf"
+    doc.save(path)
+
+    read = read_all(path)[0]
+    assert read.method == "ocr"
+    assert {"Insurance", "PATIENT", "XKJ449201"} <= {w.text for w in read.words}
+
+
 def test_upside_down_page_is_turned_and_read(tmp_path: Path) -> None:
     path = tmp_path / "upside_down.png"
     Image.fromarray(text_image(200, crop_height_pt=300)).rotate(180).save(path, dpi=(200, 200))
