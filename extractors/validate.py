@@ -108,13 +108,51 @@ def check_cpt(text: str, ocr: bool = False) -> Verdict:
     return Verdict(code, False, f"procedure code {code!r} is neither CPT (5 digits) nor HCPCS (letter + 4 digits)")
 
 
+# A Medicare Beneficiary Identifier: 11 characters, each position a digit (N), a letter (A: no S, L, O,
+# I, B or Z) or either (C), printed whole or as 4-3-4 ("1EG4-TE5-MK73").
+_MBI_SHAPE = "NACNACNAANN"
+_MBI_LETTERS = set("ACDEFGHJKMNPQRTUVWXY")
+_MBI_AS_LETTER = {"0": "D", "O": "D", "6": "G", "I": "J"}  # a letter position OCR read as one it cannot hold
+
+
+def _mbi_ok(chars: list[str]) -> bool:
+    return chars[0] != "0" and all(
+        c.isdigit() if kind == "N" else c in _MBI_LETTERS if kind == "A" else (c.isdigit() or c in _MBI_LETTERS)
+        for c, kind in zip(chars, _MBI_SHAPE))
+
+
+def _repair_mbi(value: str) -> str | None:
+    """``value`` with OCR slips mended position by position when it has an MBI's length and layout
+    and the mended id is a valid MBI; None otherwise."""
+    plain = value.replace("-", "")
+    if len(plain) != 11 or not plain.isalnum() or (len(value) != 11 and [len(p) for p in value.split("-")] != [4, 3, 4]):
+        return None
+    chars = list(plain)
+    for i, kind in enumerate(_MBI_SHAPE):
+        c = chars[i]
+        if kind == "N":
+            chars[i] = TO_DIGIT.get(c, c)
+        elif kind == "A":
+            chars[i] = _MBI_AS_LETTER.get(c, c)
+        elif c.isalpha() and c not in _MBI_LETTERS:
+            chars[i] = TO_DIGIT.get(c, c)
+    if not _mbi_ok(chars):
+        return None
+    fixed = "".join(chars)
+    return fixed if "-" not in value else f"{fixed[:4]}-{fixed[4:7]}-{fixed[7:]}"
+
+
 def repair_id(text: str, ocr: bool = False) -> Verdict:
-    """Member / auth / group ids: a letter OCR read inside a run of digits becomes that digit."""
+    """Member / auth / group ids: a letter OCR read inside a run of digits becomes that digit; an id
+    laid out as an MBI is mended position by position."""
     value = normalize.member_id(text)
     if not value:
         return Verdict(None, False, "empty id")
     if not ocr:
         return Verdict(value, True)
+    mbi = _repair_mbi(value)
+    if mbi is not None:
+        return Verdict(mbi, True, None, mbi != value)
     body = value.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")  # "W123..." / "GRP123...": a letter prefix is printed
     if any(c.isalpha() and c not in TO_DIGIT for c in body):
         return Verdict(value, True)  # an alphanumeric id ("4Z31-SE4-XE36"): its letters are real

@@ -192,3 +192,14 @@ def test_specked_numbers_in_a_text_layer_and_dates_are_not_phone_numbers():
 
     assert parse_phone("287:.546-1967", False) is None
     assert parse_phone("12/03/2026 1234", True) is None
+
+
+@pytest.mark.parametrize("raw,want", [("30C3-K98-MA57", "3DC3-K98-MA57"), ("7N58-WWO-CK77", "7N58-WW0-CK77"),
+                                      ("3DC3-K98-MA57", "3DC3-K98-MA57"), ("1EG4TE5MK73", "1EG4TE5MK73")])
+def test_an_mbi_is_mended_position_by_position(raw, want):
+    assert validate.repair_id(raw, True).value == want
+
+
+@pytest.mark.parametrize("raw", ["12345678901", "XPC92872200", "7N58-WW0O-CK77"])
+def test_ids_that_are_not_mbis_are_not_made_into_one(raw):
+    assert validate.repair_id(raw, True).value == normalize.member_id(raw)
