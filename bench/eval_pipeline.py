@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 def _env() -> dict[str, str]:
     env = dict(os.environ)
-    for key, value in {"OMP_THREAD_LIMIT": "1", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+    for key, value in {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
                        "TOKENIZERS_PARALLELISM": "false",
                        "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}.items():
         env.setdefault(key, value)

@@ -140,7 +140,7 @@ def run(args: list[str]) -> str:
             batches["born-digital"] = make_batch(work / "born-digital", opts.pages, sample_packets(rendering="born_digital"))
         if "mixed" in chosen:
             batches["mixed"] = make_batch(work / "mixed", opts.mixed_pages, sample_packets())
-        env = dict(os.environ, OMP_THREAD_LIMIT="1", HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
+        env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
                    TOKENIZERS_PARALLELISM="false", PREFECT_SERVER_ANALYTICS_ENABLED="false")
         started = time.perf_counter()
         with prefect_test_harness(server_startup_timeout=180):
